@@ -1,0 +1,1 @@
+"""onetrip shared."""
