@@ -1,0 +1,252 @@
+"""The commands a client can send: one dataclass per protocol op, validated once, here.
+
+The engine takes these as they are; the hub builds them from JSON with ``from_json``, which
+refuses unknown ops, missing or unknown fields and wrong types with ``Refused('bad_request')``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, get_args, get_origin
+
+from .errors import Refused
+
+
+@dataclass(frozen=True)
+class Command:
+    op: ClassVar[str]
+    mutating: ClassVar[bool] = True
+
+
+# --- kiosk ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Issue(Command):
+    """取号. ``priority_reason`` (one of the hall's priority kinds) makes a 绿色通道 ticket;
+    ``appointment_at`` (epoch seconds) an appointment checked in at the kiosk."""
+
+    op: ClassVar[str] = "issue"
+    zone: str
+    matter: str | None = None
+    priority_reason: str | None = None
+    appointment_at: float | None = None
+    appointment_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Void(Command):
+    """The kiosk could not print the ticket it was given: nobody will answer that number."""
+
+    op: ClassVar[str] = "void"
+    ticket: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RedeemCard(Command):
+    """A returning holder scans a 续办服务卡: a follow-up ticket for the card's staff member."""
+
+    op: ClassVar[str] = "redeem_card"
+    code: str
+
+
+@dataclass(frozen=True)
+class Requeue(Command):
+    """过号 re-queue, the same day, behind ``requeue_penalty`` waiting tickets."""
+
+    op: ClassVar[str] = "requeue"
+    ticket: str
+
+
+# --- window (caller) -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Login(Command):
+    """The hub has checked the PIN; the engine checks the window and the staff member."""
+
+    op: ClassVar[str] = "login"
+    window: int
+    staff: str
+
+
+@dataclass(frozen=True)
+class Logout(Command):
+    op: ClassVar[str] = "logout"
+    window: int
+
+
+@dataclass(frozen=True)
+class CallNext(Command):
+    op: ClassVar[str] = "call_next"
+    window: int
+
+
+@dataclass(frozen=True)
+class CallTicket(Command):
+    """选呼: call a chosen waiting or missed ticket."""
+
+    op: ClassVar[str] = "call"
+    window: int
+    ticket: str
+
+
+@dataclass(frozen=True)
+class Recall(Command):
+    op: ClassVar[str] = "recall"
+    window: int
+
+
+@dataclass(frozen=True)
+class NoShow(Command):
+    op: ClassVar[str] = "no_show"
+    window: int
+
+
+@dataclass(frozen=True)
+class Start(Command):
+    op: ClassVar[str] = "start"
+    window: int
+
+
+@dataclass(frozen=True)
+class Finish(Command):
+    """办结. ``case_done`` false means the case goes on (承诺件, 补正): the citizen comes back."""
+
+    op: ClassVar[str] = "finish"
+    window: int
+    case_done: bool = True
+
+
+@dataclass(frozen=True)
+class Transfer(Command):
+    """转移 the window's ticket to one target: a zone, a window or a staff member."""
+
+    op: ClassVar[str] = "transfer"
+    window: int
+    to_zone: str | None = None
+    to_window: int | None = None
+    to_staff: str | None = None
+    at_head: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Suspend(Command):
+    """挂起: the citizen steps away (fetch a document); the window serves others meanwhile."""
+
+    op: ClassVar[str] = "suspend"
+    window: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CallBack(Command):
+    """回呼 one of the window's suspended tickets."""
+
+    op: ClassVar[str] = "call_back"
+    window: int
+    ticket: str
+
+
+@dataclass(frozen=True)
+class Cancel(Command):
+    op: ClassVar[str] = "cancel"
+    ticket: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Pause(Command):
+    op: ClassVar[str] = "pause"
+    window: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Resume(Command):
+    op: ClassVar[str] = "resume"
+    window: int
+
+
+@dataclass(frozen=True)
+class IssueCard(Command):
+    """Give the citizen being served a 续办服务卡 for this case."""
+
+    op: ClassVar[str] = "issue_card"
+    window: int
+    tips: tuple[str, ...] = ()
+
+
+# --- evaluator -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Evaluate(Command):
+    """好差评, once per ticket: the ticket named, or the one the window finished last."""
+
+    op: ClassVar[str] = "evaluate"
+    level: int
+    ticket: str | None = None
+    window: int | None = None
+
+
+COMMANDS: dict[str, type[Command]] = {
+    c.op: c
+    for c in (Issue, Void, RedeemCard, Requeue, Login, Logout, CallNext, CallTicket, Recall,
+              NoShow, Start, Finish, Transfer, Suspend, CallBack, Cancel, Pause, Resume,
+              IssueCard, Evaluate)
+}
+
+
+def from_json(op: str, fields: dict[str, Any]) -> Command:
+    """Build the command for ``op`` from JSON-decoded ``fields``, or refuse it."""
+    cls = COMMANDS.get(op)
+    if cls is None:
+        raise Refused("unknown_op", op=op)
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(fields) - set(known))
+    if unknown:
+        raise Refused("bad_request", detail=f"unknown field {unknown[0]}")
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        if name not in fields:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise Refused("bad_request", detail=f"missing field {name}")
+            continue
+        values[name] = _coerce(fields[name], hints[name], name)
+    return cls(**values)
+
+
+def to_json(command: Command) -> dict[str, Any]:
+    data = dataclasses.asdict(command)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+_MAX_TEXT = 500
+
+
+def _coerce(value: Any, hint: Any, name: str) -> Any:
+    origin = get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in get_args(hint):
+            return None
+        (inner,) = [a for a in get_args(hint) if a is not type(None)]
+        return _coerce(value, inner, name)
+    if origin is tuple:
+        if not isinstance(value, list) or len(value) > 20:
+            raise Refused("bad_request", detail=f"{name} must be a short list")
+        return tuple(_coerce(v, get_args(hint)[0], name) for v in value)
+    if origin is Literal:
+        if value not in get_args(hint):
+            raise Refused("bad_request", detail=f"{name} must be one of {get_args(hint)}")
+        return value
+    ok = {
+        str: lambda v: isinstance(v, str) and len(v) <= _MAX_TEXT,
+        int: lambda v: isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**31,
+        float: lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+        and abs(v) < 2**40,
+        bool: lambda v: isinstance(v, bool),
+    }[hint](value)
+    if not ok:
+        raise Refused("bad_request", detail=f"{name} must be {hint.__name__}")
+    return float(value) if hint is float else value

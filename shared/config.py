@@ -1,0 +1,438 @@
+"""The hall configuration: one TOML file, loaded into frozen dataclasses.
+
+``load_config`` either returns a complete, consistent ``HallConfig`` or raises ``ConfigError``
+listing every problem (file, key, reason) — a server never starts half-configured.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .hours import WEEKDAYS, Hours, Period
+from .security import is_pin_hash, is_token_hash
+
+ROLES = ("kiosk", "caller", "display", "bridge", "admin")
+SECRET_ENV = "ONETRIP_HALL_SECRET"
+
+
+@dataclass(frozen=True)
+class Matter:
+    id: str
+    name: str
+    name_en: str = ""
+    service_minutes: float = 10.0
+    daily_limit: int | None = None
+    slot_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    name: str
+    prefix: str
+    name_en: str = ""
+    noon_duty: bool = False
+    matters: dict[str, Matter] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Window:
+    number: int
+    zones: dict[str, float]  # zone id -> weight
+    name: str = ""
+    printer: str | None = None
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    name: str
+    pin_hash: str
+    phone: str = ""
+    backup: str | None = None
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    role: str
+    token_hash: str
+    windows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    priority_kinds: tuple[str, ...] = ("elderly", "disabled", "pregnant", "military")
+    priority_run: int = 2
+    recall_limit: int = 3
+    requeue_penalty: int = 3
+    requeue_limit: int = 1
+    issue_cutoff_minutes: int = 30
+    appointment_early_minutes: int = 15
+    slot_minutes: int = 60
+    card_valid_days: int = 30
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    name: str
+    timezone: str
+    secret: bytes
+    zones: dict[str, Zone]
+    windows: dict[int, Window]
+    staff: dict[str, Staff] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)
+    hours: Hours = field(default_factory=Hours)
+    name_en: str = ""
+    public_url: str = "http://127.0.0.1:8765"
+    public_board: bool = True
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def zone_of_prefix(self, prefix: str) -> Zone | None:
+        return next((z for z in self.zones.values() if z.prefix == prefix), None)
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    file: str
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.reason}"
+
+
+class ConfigError(Exception):
+    def __init__(self, issues: list[ConfigIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(map(str, issues)))
+
+
+def load_config(path: str | os.PathLike[str], *, secret: bytes | None = None) -> HallConfig:
+    """Read, check and build the configuration; ``ConfigError`` lists every problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError([ConfigIssue(str(path), "-", f"cannot read: {e.strerror}")]) from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([ConfigIssue(str(path), "-", f"not valid TOML: {e}")]) from e
+    return parse_config(raw, file=str(path), base=path.parent, secret=secret)
+
+
+def parse_config(
+    raw: dict[str, Any], *, file: str = "<config>", base: Path | None = None,
+    secret: bytes | None = None,
+) -> HallConfig:
+    r = _Reader(file)
+    hall = r.table(raw, "hall")
+    name = r.text(hall, "hall.name")
+    timezone = r.text(hall, "hall.timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.fail("hall.timezone", f"unknown time zone '{timezone}'")
+    if secret is None:
+        secret = _read_secret(r, hall, base)
+
+    zones = _zones(r, raw)
+    windows = _windows(r, raw, zones)
+    staff = _staff(r, raw)
+    devices = _devices(r, raw, windows)
+    policy = _policy(r, raw)
+    hours = _hours(r, raw)
+    r.unknown(raw, "", {"hall", "zones", "windows", "staff", "devices", "policy", "hours"})
+    r.unknown(hall, "hall.", {"name", "name_en", "timezone", "public_url", "secret_file",
+                              "public_board"})
+    if r.issues:
+        raise ConfigError(r.issues)
+    return HallConfig(
+        name=name, name_en=r.text(hall, "hall.name_en", ""), timezone=timezone,
+        secret=secret or b"", zones=zones, windows=windows, staff=staff, devices=devices,
+        policy=policy, hours=hours,
+        public_url=r.text(hall, "hall.public_url", "http://127.0.0.1:8765").rstrip("/"),
+        public_board=r.flag(hall, "hall.public_board", True),
+    )
+
+
+def _read_secret(r: _Reader, hall: dict[str, Any], base: Path | None) -> bytes | None:
+    if os.environ.get(SECRET_ENV):
+        return os.environ[SECRET_ENV].encode()
+    name = r.text(hall, "hall.secret_file", "")
+    if not name:
+        r.fail("hall.secret_file", f"no hall secret: set secret_file or ${SECRET_ENV}")
+        return None
+    path = (base or Path.cwd()) / name
+    try:
+        secret = path.read_text(encoding="utf-8").strip().encode()
+    except OSError:
+        r.fail("hall.secret_file", f"cannot read the secret file {path}")
+        return None
+    if len(secret) < 32:
+        r.fail("hall.secret_file", "the secret is shorter than 32 characters")
+    return secret
+
+
+def _zones(r: _Reader, raw: dict[str, Any]) -> dict[str, Zone]:
+    zones: dict[str, Zone] = {}
+    prefixes: dict[str, str] = {}
+    for i, z in enumerate(r.array(raw, "zones", required=True)):
+        key = f"zones[{i}]"
+        zid = r.ident(z, f"{key}.id")
+        prefix = r.text(z, f"{key}.prefix")
+        if prefix and not re.fullmatch(r"[A-Z]", prefix):
+            r.fail(f"{key}.prefix", "must be one capital letter A–Z")
+        elif prefix in prefixes:
+            r.fail(f"{key}.prefix", f"'{prefix}' is already used by zone '{prefixes[prefix]}'")
+        prefixes[prefix] = zid
+        if zid in zones:
+            r.fail(f"{key}.id", f"zone '{zid}' is defined twice")
+        matters: dict[str, Matter] = {}
+        for j, m in enumerate(r.array(z, f"{key}.matters")):
+            mkey = f"{key}.matters[{j}]"
+            mid = r.ident(m, f"{mkey}.id")
+            if mid in matters:
+                r.fail(f"{mkey}.id", f"matter '{mid}' is defined twice in zone '{zid}'")
+            matters[mid] = Matter(
+                id=mid, name=r.text(m, f"{mkey}.name"), name_en=r.text(m, f"{mkey}.name_en", ""),
+                service_minutes=r.number(m, f"{mkey}.service_minutes", 10.0, low=0.5),
+                daily_limit=r.count(m, f"{mkey}.daily_limit", None),
+                slot_limit=r.count(m, f"{mkey}.slot_limit", None),
+            )
+            r.unknown(m, f"{mkey}.", {"id", "name", "name_en", "service_minutes", "daily_limit",
+                                      "slot_limit"})
+        zones[zid] = Zone(
+            id=zid, name=r.text(z, f"{key}.name"), name_en=r.text(z, f"{key}.name_en", ""),
+            prefix=prefix, noon_duty=r.flag(z, f"{key}.noon_duty", False), matters=matters,
+        )
+        r.unknown(z, f"{key}.", {"id", "name", "name_en", "prefix", "noon_duty", "matters"})
+    return zones
+
+
+def _windows(r: _Reader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, Window]:
+    windows: dict[int, Window] = {}
+    for i, w in enumerate(r.array(raw, "windows", required=True)):
+        key = f"windows[{i}]"
+        number = r.count(w, f"{key}.number", None, low=1)
+        if number is None:
+            r.fail(f"{key}.number", "missing")
+            continue
+        if number in windows:
+            r.fail(f"{key}.number", f"window {number} is defined twice")
+        served = r.table(w, f"{key}.zones")
+        weights: dict[str, float] = {}
+        for zid in served:
+            if zid not in zones:
+                r.fail(f"{key}.zones.{zid}", "no such zone")
+            weights[zid] = r.number(served, f"{key}.zones.{zid}", 1.0, low=0.01)
+        if not served:
+            r.fail(f"{key}.zones", "a window must serve at least one zone")
+        windows[number] = Window(
+            number=number, zones=weights, name=r.text(w, f"{key}.name", ""),
+            printer=r.text(w, f"{key}.printer", "") or None,
+        )
+        r.unknown(w, f"{key}.", {"number", "zones", "name", "printer"})
+    return windows
+
+
+def _staff(r: _Reader, raw: dict[str, Any]) -> dict[str, Staff]:
+    staff: dict[str, Staff] = {}
+    for i, s in enumerate(r.array(raw, "staff")):
+        key = f"staff[{i}]"
+        sid = r.ident(s, f"{key}.id")
+        if sid in staff:
+            r.fail(f"{key}.id", f"staff '{sid}' is defined twice")
+        pin_hash = r.text(s, f"{key}.pin_hash")
+        if pin_hash and not is_pin_hash(pin_hash):
+            r.fail(f"{key}.pin_hash", "not a PIN hash: make one with `onetrip config hash-pin`")
+        staff[sid] = Staff(
+            id=sid, name=r.text(s, f"{key}.name"), pin_hash=pin_hash,
+            phone=r.text(s, f"{key}.phone", ""), backup=r.text(s, f"{key}.backup", "") or None,
+        )
+        r.unknown(s, f"{key}.", {"id", "name", "phone", "pin_hash", "backup"})
+    for i, s in enumerate(staff.values()):
+        if s.backup and s.backup not in staff:
+            r.fail(f"staff[{i}].backup", f"no staff member '{s.backup}'")
+        elif s.backup == s.id:
+            r.fail(f"staff[{i}].backup", "a staff member cannot back up themselves")
+    return staff
+
+
+def _devices(r: _Reader, raw: dict[str, Any], windows: dict[int, Window]) -> dict[str, Device]:
+    devices: dict[str, Device] = {}
+    for i, d in enumerate(r.array(raw, "devices")):
+        key = f"devices[{i}]"
+        did = r.ident(d, f"{key}.id")
+        if did in devices:
+            r.fail(f"{key}.id", f"device '{did}' is defined twice")
+        role = r.text(d, f"{key}.role")
+        if role and role not in ROLES:
+            r.fail(f"{key}.role", f"'{role}' is not one of {', '.join(ROLES)}")
+        token_hash = r.text(d, f"{key}.token_hash")
+        if token_hash and not is_token_hash(token_hash):
+            r.fail(f"{key}.token_hash", "not a token hash: use `onetrip config hash-token`")
+        bound: list[int] = []
+        if "window" in d:
+            bound.append(r.count(d, f"{key}.window", 0, low=1) or 0)
+        for j, n in enumerate(r.array_of(d, f"{key}.windows", int)):
+            bound.append(n)
+            if n not in windows:
+                r.fail(f"{key}.windows[{j}]", f"no window {n}")
+        if "window" in d and bound[0] not in windows:
+            r.fail(f"{key}.window", f"no window {bound[0]}")
+        if role == "caller" and len(bound) != 1:
+            r.fail(f"{key}.window", "a caller serves exactly one window")
+        devices[did] = Device(id=did, role=role, token_hash=token_hash, windows=tuple(bound))
+        r.unknown(d, f"{key}.", {"id", "role", "token_hash", "window", "windows"})
+    return devices
+
+
+def _policy(r: _Reader, raw: dict[str, Any]) -> Policy:
+    p = r.table(raw, "policy", required=False)
+    d = Policy()
+    policy = Policy(
+        priority_kinds=tuple(r.array_of(p, "policy.priority_kinds", str)) or d.priority_kinds,
+        priority_run=r.count(p, "policy.priority_run", d.priority_run, low=1) or 1,
+        recall_limit=r.count(p, "policy.recall_limit", d.recall_limit) or 0,
+        requeue_penalty=r.count(p, "policy.requeue_penalty", d.requeue_penalty) or 0,
+        requeue_limit=r.count(p, "policy.requeue_limit", d.requeue_limit) or 0,
+        issue_cutoff_minutes=r.count(p, "policy.issue_cutoff_minutes", d.issue_cutoff_minutes)
+        or 0,
+        appointment_early_minutes=r.count(
+            p, "policy.appointment_early_minutes", d.appointment_early_minutes) or 0,
+        slot_minutes=r.count(p, "policy.slot_minutes", d.slot_minutes, low=5) or 60,
+        card_valid_days=r.count(p, "policy.card_valid_days", d.card_valid_days, low=1) or 1,
+    )
+    r.unknown(p, "policy.", set(Policy.__dataclass_fields__))
+    return policy
+
+
+def _hours(r: _Reader, raw: dict[str, Any]) -> Hours:
+    h = r.table(raw, "hours", required=False)
+    if not h:
+        return Hours(weekly={d: (Period(0, 24 * 60),) for d in range(7)})
+
+    def periods(value: Any, key: str) -> tuple[Period, ...]:
+        if not isinstance(value, list):
+            r.fail(key, "must be a list like [\"08:30-12:00\", \"13:30-17:00\"]")
+            return ()
+        out = []
+        for j, text in enumerate(value):
+            try:
+                out.append(Period.parse(str(text)))
+            except ValueError as e:
+                r.fail(f"{key}[{j}]", str(e))
+        return tuple(out)
+
+    weekly = {i: periods(h.get(day, []), f"hours.{day}") for i, day in enumerate(WEEKDAYS)}
+    dates: dict[date, tuple[Period, ...]] = {}
+    for text, value in r.table(h, "hours.dates", required=False).items():
+        try:
+            dates[date.fromisoformat(text)] = periods(value, f"hours.dates.{text}")
+        except ValueError:
+            r.fail(f"hours.dates.{text}", "not a date like 2026-10-01")
+    r.unknown(h, "hours.", {*WEEKDAYS, "noon_duty", "dates"})
+    return Hours(weekly=weekly, noon_duty=periods(h.get("noon_duty", []), "hours.noon_duty"),
+                 dates=dates)
+
+
+class _Reader:
+    """Typed access to the raw TOML that records a ConfigIssue instead of raising."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[ConfigIssue] = []
+
+    def fail(self, key: str, reason: str) -> None:
+        self.issues.append(ConfigIssue(self.file, key, reason))
+
+    def _leaf(self, key: str) -> str:
+        return key.rsplit(".", 1)[-1]
+
+    def _get(self, table: dict[str, Any], key: str, default: Any, kind: type | tuple[type, ...],
+             what: str, check: Callable[[Any], str | None] | None = None) -> Any:
+        if self._leaf(key) not in table:
+            if default is _REQUIRED:
+                self.fail(key, "missing")
+                return None
+            return default
+        value = table[self._leaf(key)]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            self.fail(key, f"must be {what}, not {type(value).__name__}")
+            return None if default is _REQUIRED else default
+        problem = check(value) if check else None
+        if problem:
+            self.fail(key, problem)
+            return None if default is _REQUIRED else default
+        return value
+
+    def text(self, table: dict[str, Any], key: str, default: Any = None) -> str:
+        value = self._get(table, key, _REQUIRED if default is None else default, str, "text")
+        return value or ""
+
+    def ident(self, table: dict[str, Any], key: str) -> str:
+        def check(v: str) -> str | None:
+            ok = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", v)
+            return None if ok else "use letters, digits, '-' and '_'"
+        return self._get(table, key, _REQUIRED, str, "text", check) or ""
+
+    def flag(self, table: dict[str, Any], key: str, default: bool) -> bool:
+        return bool(self._get(table, key, default, bool, "true or false"))
+
+    def count(self, table: dict[str, Any], key: str, default: int | None, low: int = 0
+              ) -> int | None:
+        def check(v: int) -> str | None:
+            return None if v >= low else f"must be at least {low}"
+        return self._get(table, key, default, int, "a whole number", check)
+
+    def number(self, table: dict[str, Any], key: str, default: float, low: float = 0) -> float:
+        def check(v: float) -> str | None:
+            return None if v >= low else f"must be at least {low}"
+        return float(self._get(table, key, default, (int, float), "a number", check))
+
+    def table(self, table: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
+        value = self._get(table, key, _REQUIRED if required else {}, dict, "a table")
+        return value or {}
+
+    def array(self, table: dict[str, Any], key: str, required: bool = False
+              ) -> list[dict[str, Any]]:
+        value = self._get(table, key, _REQUIRED if required else [], list, "a list of tables")
+        items = []
+        for i, item in enumerate(value or []):
+            if isinstance(item, dict):
+                items.append(item)
+            else:
+                self.fail(f"{key}[{i}]", "must be a table")
+        if required and value == []:
+            self.fail(key, "at least one is needed")
+        return items
+
+    def array_of(self, table: dict[str, Any], key: str, kind: type) -> list[Any]:
+        value = self._get(table, key, [], list, "a list")
+        good = []
+        for i, item in enumerate(value or []):
+            if isinstance(item, kind) and not isinstance(item, bool):
+                good.append(item)
+            else:
+                self.fail(f"{key}[{i}]", f"must be {kind.__name__}")
+        return good
+
+    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
+        for name in table:
+            if name not in known:
+                self.fail(f"{prefix}{name}", "unknown key (misspelt?)")
+
+
+_REQUIRED = object()
