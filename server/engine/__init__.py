@@ -1,0 +1,63 @@
+"""The queue engine: pure rules over the hall state (no I/O, no clock of its own).
+
+    engine = Engine(config)
+    events = engine.decide(Issue(zone="shangshi"), now)   # or raises Refused
+    engine.apply(events, now)
+    reply = engine.reply(command, events)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared import commands as c
+from shared.config import HallConfig
+
+from . import events as ev
+from .rules import decide, open_day
+from .state import HallState
+from .views import card_view, queue_view, ticket_view, window_view
+
+__all__ = ["Engine", "HallState"]
+
+
+class Engine:
+    def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
+        self.config = config
+        self.state = state if state is not None else HallState.empty(config)
+
+    def open_day(self, now: float) -> ev.DayOpened | None:
+        return open_day(self.state, self.config, now)
+
+    def decide(self, command: c.Command, now: float) -> list[ev.Event]:
+        return decide(self.state, self.config, command, now)
+
+    def apply(self, events: list[ev.Event], now: float) -> None:
+        for event in events:
+            event.apply(self.state, now)
+
+    def execute(self, command: c.Command, now: float) -> tuple[list[ev.Event], dict[str, Any]]:
+        """Decide and apply in memory, opening the day first when needed (tests, replay)."""
+        opened = self.open_day(now)
+        if opened:
+            self.apply([opened], now)
+        events = self.decide(command, now)
+        self.apply(events, now)
+        return ([opened] if opened else []) + events, self.reply(command, events)
+
+    def reply(self, command: c.Command, events: list[ev.Event]) -> dict[str, Any]:
+        """What the client that sent ``command`` is told once ``events`` are applied."""
+        state, config = self.state, self.config
+        for event in events:
+            if isinstance(event, ev.CardIssued):
+                return {"card": card_view(config, state.cards[event.card.number])}
+            if isinstance(event, ev.Issued):
+                return {"ticket": queue_view(state, config, state.tickets[event.ticket.id])}
+        if isinstance(command, c.Login | c.Logout | c.Pause | c.Resume):
+            window = state.windows[command.window]
+            return {"window": window_view(state, config, window)}
+        for event in events:
+            tid = getattr(event, "ticket", None)
+            if isinstance(tid, str) and tid in state.tickets:
+                return {"ticket": ticket_view(config, state.tickets[tid])}
+        return {}

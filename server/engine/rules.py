@@ -1,0 +1,421 @@
+"""The ticket rules: a command and the state in, events out (or a refusal).
+
+Nothing here reads a clock, a socket or a file: the time comes in with the command. Every
+function checks all it needs before it returns events, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from shared import commands as c
+from shared.config import HallConfig
+from shared.domain import FINAL, Kind, Status, WindowStatus
+from shared.errors import Refused
+from shared.security import card_code, read_card_code, ticket_code
+from shared.texts import Text
+
+from . import events as e
+from .queue import choose_next
+from .state import Card, HallState, Ticket, Window
+
+Rule = Callable[[HallState, HallConfig, Any, float], list[e.Event]]
+RULES: dict[type[c.Command], Rule] = {}
+
+
+def rule(command: type[c.Command]) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[command] = fn
+        return fn
+    return register
+
+
+def local(config: HallConfig, now: float) -> datetime:
+    return datetime.fromtimestamp(now, config.tz)
+
+
+def day_of(config: HallConfig, now: float) -> str:
+    return local(config, now).date().isoformat()
+
+
+def decide(state: HallState, config: HallConfig, command: c.Command, now: float
+           ) -> list[e.Event]:
+    """The events ``command`` causes at ``now``; raises ``Refused`` and changes nothing."""
+    if state.day != day_of(config, now):
+        raise RuntimeError("open the day first (open_day) before deciding commands")
+    return RULES[type(command)](state, config, command, now)
+
+
+def open_day(state: HallState, config: HallConfig, now: float) -> e.DayOpened | None:
+    """The event that starts the hall's new local day, or None when it has already started."""
+    today = day_of(config, now)
+    if state.day == today:
+        return None
+    expired = sorted(
+        t.id for t in state.tickets.values()
+        if t.status not in FINAL and t.status is not Status.SERVING and t.day < today
+    )
+    closed = sorted(
+        n for n, card in state.cards.items()
+        if card.closed_at is None and card.valid_until < today
+    )
+    return e.DayOpened(day=today, expired=expired, closed_cards=closed)
+
+
+# --- lookups ---------------------------------------------------------------------------------
+def find_ticket(state: HallState, ref: str) -> Ticket:
+    """A ticket by id (20261122-A001) or by today's label (A001)."""
+    tid = state.by_label.get(ref.strip().upper(), ref)
+    ticket = state.tickets.get(tid)
+    if ticket is None:
+        raise Refused("unknown_ticket", ticket=ref)
+    return ticket
+
+
+def staffed_window(state: HallState, number: int) -> Window:
+    window = state.windows.get(number)
+    if window is None:
+        raise Refused("unknown_window", window=number)
+    if window.status is WindowStatus.LOGGED_OUT:
+        raise Refused("window_logged_out", window=number)
+    return window
+
+
+def idle_window(state: HallState, number: int) -> Window:
+    window = staffed_window(state, number)
+    if window.status is WindowStatus.PAUSED:
+        raise Refused("window_paused", window=number)
+    if window.ticket is not None:
+        raise Refused("window_busy", window=number, ticket=state.tickets[window.ticket].label)
+    return window
+
+
+def current_ticket(state: HallState, number: int) -> Ticket:
+    window = staffed_window(state, number)
+    if window.ticket is None:
+        raise Refused("no_ticket_at_window", window=number)
+    return state.tickets[window.ticket]
+
+
+def refuse_state(ticket: Ticket, action: str) -> Refused:
+    return Refused("bad_state", ticket=ticket.label, state=Text(f"status.{ticket.status.value}"),
+                   action=Text(f"action.{action}"))
+
+
+# --- issuing ---------------------------------------------------------------------------------
+def _new_ticket(state: HallState, config: HallConfig, now: float, zone: str, kind: Kind,
+                **extra: Any) -> Ticket:
+    number = state.numbers.get(zone, 0) + 1
+    label = f"{config.zones[zone].prefix}{number:03d}"
+    tid = f"{state.day.replace('-', '')}-{label}"
+    return Ticket(
+        id=tid, day=state.day, zone=zone, number=number, label=label, kind=kind,
+        status=Status.WAITING, issued_at=now, serial=state.serial + 1,
+        band=extra.pop("band", 1), key=now, case=extra.pop("case", tid),
+        code=ticket_code(config.secret, tid), **extra,
+    )
+
+
+def _check_hours(config: HallConfig, zone: str, now: float, *, cutoff: bool = True) -> None:
+    refusal = config.hours.issuing_refusal(
+        local(config, now), noon_duty=config.zones[zone].noon_duty,
+        cutoff=config.policy.issue_cutoff_minutes if cutoff else 0,
+    )
+    if refusal:
+        raise Refused(refusal)
+
+
+@rule(c.Issue)
+def issue(state: HallState, config: HallConfig, cmd: c.Issue, now: float) -> list[e.Event]:
+    zone = config.zones.get(cmd.zone)
+    if zone is None:
+        raise Refused("unknown_zone", zone=cmd.zone)
+    matter = None
+    if cmd.matter is not None:
+        matter = zone.matters.get(cmd.matter)
+        if matter is None:
+            raise Refused("unknown_matter", matter=cmd.matter)
+    if cmd.priority_reason is not None and cmd.priority_reason not in config.policy.priority_kinds:
+        raise Refused("bad_priority", reason=cmd.priority_reason)
+    kind = Kind.NORMAL
+    if cmd.appointment_at is not None:
+        kind = Kind.APPOINTMENT
+    elif cmd.priority_reason is not None:
+        kind = Kind.PRIORITY
+    # An appointment was booked against its own quota; only walk-ins count here.
+    _check_hours(config, zone.id, now, cutoff=kind is not Kind.APPOINTMENT)
+    quota: list[str] = []
+    if matter is not None and kind is not Kind.APPOINTMENT:
+        if matter.daily_limit is not None:
+            key = f"{matter.id}"
+            if state.taken.get(key, 0) >= matter.daily_limit:
+                raise Refused("daily_limit", matter=matter.name)
+            quota.append(key)
+        if matter.slot_limit is not None:
+            at = local(config, now)
+            slot = (at.hour * 60 + at.minute) // config.policy.slot_minutes
+            key = f"{matter.id}@{slot}"
+            if state.taken.get(key, 0) >= matter.slot_limit:
+                raise Refused("slot_limit", matter=matter.name)
+            quota.append(key)
+    ticket = _new_ticket(
+        state, config, now, zone.id, kind, matter=cmd.matter,
+        priority_reason=cmd.priority_reason, appointment_at=cmd.appointment_at,
+        appointment_ref=cmd.appointment_ref, quota=quota,
+    )
+    return [e.Issued(ticket)]
+
+
+@rule(c.Void)
+def void(state: HallState, config: HallConfig, cmd: c.Void, now: float) -> list[e.Event]:
+    ticket = find_ticket(state, cmd.ticket)
+    if ticket.status is not Status.WAITING or ticket.first_called_at is not None:
+        raise refuse_state(ticket, "void")
+    return [e.Voided(ticket.id, cmd.reason or "print failed")]
+
+
+@rule(c.RedeemCard)
+def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float
+           ) -> list[e.Event]:
+    claim = read_card_code(config.secret, cmd.code)
+    if claim is None:
+        raise Refused("card_forged")
+    card = state.cards.get(claim.number)
+    if card is None or card.valid_until != claim.valid_until.isoformat():
+        raise Refused("card_unknown")
+    if card.closed_reason == "done":
+        raise Refused("card_closed")
+    if card.closed_at is not None or card.valid_until < state.day:
+        raise Refused("card_expired", date=card.valid_until)
+    if card.ticket is not None:
+        raise Refused("card_in_use", ticket=state.tickets[card.ticket].label)
+    _check_hours(config, card.zone, now, cutoff=False)
+    present = {w.staff for w in state.windows.values() if w.staff}
+    backup = config.staff[card.staff].backup if card.staff in config.staff else None
+    routed = card.staff in present or (backup is not None and backup in present)
+    ticket = _new_ticket(
+        state, config, now, card.zone, Kind.FOLLOWUP, matter=card.matter, case=card.case,
+        card=card.number, to_staff=card.staff if routed else None, band=1 if routed else 0,
+    )
+    return [e.Issued(ticket)]
+
+
+@rule(c.Requeue)
+def requeue(state: HallState, config: HallConfig, cmd: c.Requeue, now: float) -> list[e.Event]:
+    ticket = find_ticket(state, cmd.ticket)
+    if ticket.status is not Status.MISSED:
+        raise refuse_state(ticket, "requeue")
+    if ticket.day != state.day:
+        raise Refused("not_today", ticket=ticket.label)
+    if ticket.requeues >= config.policy.requeue_limit:
+        raise Refused("requeue_limit", ticket=ticket.label, count=ticket.requeues)
+    # Behind the first ``requeue_penalty`` tickets waiting in turn in its zone, else at the end.
+    queue = sorted(
+        (state.tickets[i] for i in state.waiting),
+        key=lambda t: (t.band, t.key, t.serial),
+    )
+    queue = [t for t in queue if t.zone == ticket.zone and t.band == 1
+             and t.to_staff is None and t.to_window is None and t.kind is Kind.NORMAL]
+    penalty = config.policy.requeue_penalty
+    if penalty >= len(queue):
+        key = now
+    elif penalty == 0:
+        key = queue[0].key - 1e-3
+    else:
+        key = (queue[penalty - 1].key + queue[penalty].key) / 2
+    return [e.Requeued(ticket.id, band=1, key=key)]
+
+
+# --- windows ---------------------------------------------------------------------------------
+@rule(c.Login)
+def login(state: HallState, config: HallConfig, cmd: c.Login, now: float) -> list[e.Event]:
+    window = state.windows.get(cmd.window)
+    if window is None:
+        raise Refused("unknown_window", window=cmd.window)
+    if cmd.staff not in config.staff:
+        raise Refused("unknown_staff", staff=cmd.staff)
+    if window.staff is not None and window.staff != cmd.staff:
+        raise Refused("window_taken", window=cmd.window, staff=config.staff[window.staff].name)
+    for other in state.windows.values():
+        if other.staff == cmd.staff and other.number != cmd.window:
+            raise Refused("staff_elsewhere", staff=config.staff[cmd.staff].name,
+                          window=other.number)
+    if window.staff == cmd.staff:
+        return []  # already there: logging in again is harmless
+    return [e.LoggedIn(cmd.window, cmd.staff)]
+
+
+@rule(c.Logout)
+def logout(state: HallState, config: HallConfig, cmd: c.Logout, now: float) -> list[e.Event]:
+    window = staffed_window(state, cmd.window)
+    if window.ticket is not None:
+        raise Refused("window_busy", window=cmd.window,
+                      ticket=state.tickets[window.ticket].label)
+    return [e.LoggedOut(cmd.window, window.staff)]
+
+
+@rule(c.Pause)
+def pause(state: HallState, config: HallConfig, cmd: c.Pause, now: float) -> list[e.Event]:
+    idle_window(state, cmd.window)
+    return [e.Paused(cmd.window, cmd.reason)]
+
+
+@rule(c.Resume)
+def resume(state: HallState, config: HallConfig, cmd: c.Resume, now: float) -> list[e.Event]:
+    window = staffed_window(state, cmd.window)
+    if window.status is not WindowStatus.PAUSED:
+        raise Refused("window_not_paused", window=cmd.window)
+    return [e.Resumed(cmd.window)]
+
+
+# --- calling ---------------------------------------------------------------------------------
+@rule(c.CallNext)
+def call_next(state: HallState, config: HallConfig, cmd: c.CallNext, now: float
+              ) -> list[e.Event]:
+    window = idle_window(state, cmd.window)
+    choice = choose_next(state, config, window, now)
+    if choice is None:
+        raise Refused("queue_empty")
+    return [e.Called(choice.ticket.id, cmd.window, window.staff, "next", choice.priority_run)]
+
+
+@rule(c.CallTicket)
+def call_ticket(state: HallState, config: HallConfig, cmd: c.CallTicket, now: float
+                ) -> list[e.Event]:
+    window = idle_window(state, cmd.window)
+    ticket = find_ticket(state, cmd.ticket)
+    if ticket.status not in (Status.WAITING, Status.MISSED):
+        raise refuse_state(ticket, "call")
+    return [e.Called(ticket.id, cmd.window, window.staff, "chosen", window.priority_run)]
+
+
+@rule(c.CallBack)
+def call_back(state: HallState, config: HallConfig, cmd: c.CallBack, now: float
+              ) -> list[e.Event]:
+    window = idle_window(state, cmd.window)
+    ticket = find_ticket(state, cmd.ticket)
+    if ticket.id not in window.suspended:
+        raise refuse_state(ticket, "call_back")
+    return [e.Called(ticket.id, cmd.window, window.staff, "callback", window.priority_run)]
+
+
+@rule(c.Recall)
+def recall(state: HallState, config: HallConfig, cmd: c.Recall, now: float) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    if ticket.status is not Status.CALLED:
+        raise refuse_state(ticket, "recall")
+    if ticket.recalls >= config.policy.recall_limit:
+        raise Refused("recall_limit", ticket=ticket.label, count=ticket.recalls)
+    return [e.Recalled(ticket.id, cmd.window, ticket.recalls + 1)]
+
+
+@rule(c.NoShow)
+def no_show(state: HallState, config: HallConfig, cmd: c.NoShow, now: float) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    if ticket.status is not Status.CALLED:
+        raise refuse_state(ticket, "no_show")
+    return [e.Missed(ticket.id, cmd.window)]
+
+
+@rule(c.Start)
+def start(state: HallState, config: HallConfig, cmd: c.Start, now: float) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    if ticket.status is not Status.CALLED:
+        raise refuse_state(ticket, "start")
+    return [e.Started(ticket.id, cmd.window)]
+
+
+@rule(c.Finish)
+def finish(state: HallState, config: HallConfig, cmd: c.Finish, now: float) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    out: list[e.Event] = []
+    if ticket.status is Status.CALLED:  # many windows never press "start"
+        out.append(e.Started(ticket.id, cmd.window))
+    elif ticket.status is not Status.SERVING:
+        raise refuse_state(ticket, "finish")
+    out.append(e.Finished(ticket.id, cmd.window, cmd.case_done))
+    case = state.cases.get(ticket.case)
+    card = state.cards.get(case.card) if case and case.card is not None else None
+    if cmd.case_done and card is not None and card.closed_at is None:
+        out.append(e.CardClosed(card.number, "done"))
+    return out
+
+
+@rule(c.Transfer)
+def transfer(state: HallState, config: HallConfig, cmd: c.Transfer, now: float
+             ) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    targets = [x for x in (cmd.to_zone, cmd.to_window, cmd.to_staff) if x is not None]
+    if len(targets) != 1:
+        raise Refused("bad_transfer")
+    zone = ticket.zone
+    if cmd.to_zone is not None:
+        if cmd.to_zone not in config.zones:
+            raise Refused("unknown_zone", zone=cmd.to_zone)
+        zone = cmd.to_zone
+    if cmd.to_window is not None and cmd.to_window not in config.windows:
+        raise Refused("unknown_window", window=cmd.to_window)
+    if cmd.to_staff is not None and cmd.to_staff not in config.staff:
+        raise Refused("unknown_staff", staff=cmd.to_staff)
+    return [e.Transferred(
+        ticket.id, cmd.window, zone, cmd.to_window, cmd.to_staff,
+        band=0 if cmd.at_head else 1, key=now, note=cmd.note,
+    )]
+
+
+@rule(c.Suspend)
+def suspend(state: HallState, config: HallConfig, cmd: c.Suspend, now: float) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    return [e.Suspended(ticket.id, cmd.window, cmd.note)]
+
+
+@rule(c.Cancel)
+def cancel(state: HallState, config: HallConfig, cmd: c.Cancel, now: float) -> list[e.Event]:
+    ticket = find_ticket(state, cmd.ticket)
+    if ticket.status in FINAL:
+        raise refuse_state(ticket, "cancel")
+    return [e.Cancelled(ticket.id, cmd.reason)]
+
+
+@rule(c.Evaluate)
+def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float
+             ) -> list[e.Event]:
+    if not 1 <= cmd.level <= 5:
+        raise Refused("bad_rating")
+    if cmd.ticket is not None:
+        ticket = find_ticket(state, cmd.ticket)
+    elif cmd.window is not None:
+        window = state.windows.get(cmd.window)
+        if window is None:
+            raise Refused("unknown_window", window=cmd.window)
+        if window.last_finished is None:
+            raise Refused("no_ticket_at_window", window=cmd.window)
+        ticket = state.tickets[window.last_finished]
+    else:
+        raise Refused("bad_request", detail="ticket or window")
+    if ticket.rating is not None:
+        raise Refused("already_rated", ticket=ticket.label)
+    if ticket.status is not Status.DONE:
+        raise refuse_state(ticket, "evaluate")
+    return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff)]
+
+
+# --- 续办服务卡 --------------------------------------------------------------------------------
+@rule(c.IssueCard)
+def issue_card(state: HallState, config: HallConfig, cmd: c.IssueCard, now: float
+               ) -> list[e.Event]:
+    ticket = current_ticket(state, cmd.window)
+    window = state.windows[cmd.window]
+    case = state.cases[ticket.case]
+    if case.card is not None and state.cards[case.card].closed_at is None:
+        raise Refused("card_exists", card=state.cards[case.card].label)
+    number = state.next_card
+    until = date.fromisoformat(state.day) + timedelta(days=config.policy.card_valid_days)
+    card = Card(
+        number=number, case=case.id, staff=window.staff or "", window=cmd.window,
+        zone=ticket.zone, matter=ticket.matter, issued_at=now, valid_until=until.isoformat(),
+        code=card_code(config.secret, number, until), tips=list(cmd.tips),
+    )
+    return [e.CardIssued(card)]

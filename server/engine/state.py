@@ -1,0 +1,200 @@
+"""The hall's live state: what the engine decides against and events change.
+
+It holds today's tickets, the windows, the cards and the open cases. Older tickets live only in
+the store. ``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that
+"call next" looks at who waits, not at the whole day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from shared.config import HallConfig
+from shared.domain import Kind, Status, WindowStatus
+
+
+@dataclass
+class Ticket:
+    id: str  # 20261122-A001: unique for ever
+    day: str  # hall-local date, ISO
+    zone: str
+    number: int
+    label: str  # A001: what the citizen holds
+    kind: Kind
+    status: Status
+    issued_at: float
+    serial: int  # issue order over all days; breaks ties
+    band: int  # 0 = at the head of its queue (transfer at head, re-queue), 1 = in turn
+    key: float  # order within its band: usually the time it joined the queue
+    case: str
+    code: str  # for /t/<code>
+    matter: str | None = None
+    priority_reason: str | None = None
+    appointment_at: float | None = None
+    appointment_ref: str | None = None
+    card: int | None = None
+    quota: list[str] = field(default_factory=list)
+    to_window: int | None = None  # routed by a transfer
+    to_staff: str | None = None  # routed by a transfer or a 续办 card
+    window: int | None = None  # the window that has it (or last had it)
+    staff: str | None = None
+    first_called_at: float | None = None
+    called_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    recalls: int = 0
+    requeues: int = 0
+    transfers: int = 0
+    rating: int | None = None
+    note: str = ""
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Ticket:
+        data = {f.name: row[f.name] for f in fields(cls)}
+        data["kind"], data["status"] = Kind(data["kind"]), Status(data["status"])
+        data["quota"] = list(data["quota"] or [])
+        return cls(**data)
+
+
+@dataclass
+class Window:
+    number: int
+    status: WindowStatus = WindowStatus.LOGGED_OUT
+    staff: str | None = None
+    ticket: str | None = None  # called or being served
+    suspended: list[str] = field(default_factory=list)
+    pause_reason: str = ""
+    priority_run: int = 0  # priority calls in a row
+    last_finished: str | None = None  # what the evaluator rates
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Window:
+        data = {f.name: row[f.name] for f in fields(cls)}
+        data["status"] = WindowStatus(data["status"])
+        data["suspended"] = list(data["suspended"] or [])
+        return cls(**data)
+
+
+@dataclass
+class Card:
+    number: int
+    case: str
+    staff: str
+    window: int
+    zone: str
+    matter: str | None
+    issued_at: float
+    valid_until: str  # ISO date, last day it can be used
+    code: str
+    tips: list[str] = field(default_factory=list)
+    ticket: str | None = None  # its follow-up ticket while that is open
+    closed_at: float | None = None
+    closed_reason: str | None = None  # "done" | "expired"
+
+    @property
+    def label(self) -> str:
+        return f"XB{self.number:06d}"
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Card:
+        data = {f.name: row[f.name] for f in fields(cls)}
+        data["tips"] = list(data["tips"] or [])
+        return cls(**data)
+
+
+@dataclass
+class Case:
+    """办件: one citizen matter across visits; ``tickets`` are its trips."""
+
+    id: str
+    zone: str
+    matter: str | None
+    opened_at: float
+    tickets: list[str] = field(default_factory=list)
+    done_at: float | None = None
+    card: int | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {**asdict(self), "trips": len(self.tickets)}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Case:
+        data = {f.name: row[f.name] for f in fields(cls)}
+        data["tickets"] = list(data["tickets"] or [])
+        return cls(**data)
+
+
+@dataclass
+class HallState:
+    day: str = ""
+    serial: int = 0
+    next_card: int = 1
+    numbers: dict[str, int] = field(default_factory=dict)  # zone -> last number today
+    taken: dict[str, int] = field(default_factory=dict)  # quota key -> tickets today
+    served: dict[str, list[float]] = field(default_factory=dict)  # zone -> [count, seconds]
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    windows: dict[int, Window] = field(default_factory=dict)
+    cards: dict[int, Card] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+    # indexes and change tracking: derived, never compared or stored
+    waiting: set[str] = field(default_factory=set, compare=False, repr=False)
+    by_label: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    dirty: set[tuple[str, Any]] = field(default_factory=set, compare=False, repr=False)
+
+    @classmethod
+    def empty(cls, config: HallConfig) -> HallState:
+        state = cls()
+        for number in sorted(config.windows):
+            state.windows[number] = Window(number)
+        return state
+
+    # -- change helpers used by events -------------------------------------------------------
+    def add_ticket(self, ticket: Ticket) -> None:
+        self.tickets[ticket.id] = ticket
+        if ticket.day == self.day:
+            self.by_label[ticket.label] = ticket.id
+        self.set_status(ticket, ticket.status)
+
+    def set_status(self, ticket: Ticket, status: Status) -> None:
+        ticket.status = status
+        if status is Status.WAITING:
+            self.waiting.add(ticket.id)
+        else:
+            self.waiting.discard(ticket.id)
+        self.dirty.add(("ticket", ticket.id))
+
+    def touch(self, kind: str, key: Any) -> None:
+        self.dirty.add((kind, key))
+
+    def reindex(self) -> None:
+        self.waiting = {t.id for t in self.tickets.values() if t.status is Status.WAITING}
+        self.by_label = {t.label: t.id for t in self.tickets.values() if t.day == self.day}
+
+    # -- comparison --------------------------------------------------------------------------
+    def canonical(self) -> dict[str, Any]:
+        """Everything that matters, in plain data: two states are equal when these are."""
+        return {
+            "day": self.day, "serial": self.serial, "next_card": self.next_card,
+            "numbers": dict(sorted(self.numbers.items())),
+            "taken": dict(sorted(self.taken.items())),
+            "served": {k: [v[0], round(v[1], 6)] for k, v in sorted(self.served.items())},
+            "tickets": {k: v.row() for k, v in sorted(self.tickets.items())},
+            "windows": {k: v.row() for k, v in sorted(self.windows.items())},
+            "cards": {k: v.row() for k, v in sorted(self.cards.items())},
+            "cases": {k: v.row() for k, v in sorted(self.cases.items())},
+        }
+
+    def scalars(self) -> dict[str, Any]:
+        """The counters stored beside the projection tables."""
+        return {"day": self.day, "serial": self.serial, "next_card": self.next_card,
+                "numbers": self.numbers, "taken": self.taken, "served": self.served}

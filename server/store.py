@@ -1,0 +1,257 @@
+"""The hall's SQLite file: an append-only event log beside current-state tables.
+
+One command, one ``BEGIN IMMEDIATE`` transaction: its events, the rows they changed, the
+counters and the request id's reply are committed together or not at all. WAL mode with
+``synchronous=FULL`` makes an acknowledged commit survive a killed process and a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from shared.config import HallConfig
+
+from .engine import events as ev
+from .engine.state import Card, Case, HallState, Ticket, Window
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """The store could not commit; nothing of the command was kept."""
+
+
+class StaleState(StoreError):
+    """Another process wrote to the file since this one loaded it."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """An event as stored: its place in the hall-wide sequence, when, and on whose behalf."""
+
+    seq: int
+    at: float
+    event: ev.Event
+    device: str = ""
+    actor: str = ""
+    request_id: str = ""
+
+
+_TABLES: dict[str, tuple[type, str]] = {
+    "ticket": (Ticket, "tickets"), "window": (Window, "windows"),
+    "card": (Card, "cards"), "case": (Case, "cases"),
+}
+_KEYS = {"tickets": "id", "windows": "number", "cards": "number", "cases": "id"}
+_JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["events"].create(
+        {"seq": int, "at": float, "type": str, "device": str, "actor": str,
+         "request_id": str, "payload": str}, pk="seq")
+    db["requests"].create(
+        {"device": str, "request_id": str, "op": str, "seq": int, "at": float, "reply": str},
+        pk=("device", "request_id"))
+    db["tickets"].create(
+        {"id": str, "day": str, "zone": str, "number": int, "label": str, "kind": str,
+         "status": str, "issued_at": float, "serial": int, "band": int, "key": float,
+         "case": str, "code": str, "matter": str, "priority_reason": str,
+         "appointment_at": float, "appointment_ref": str, "card": int, "quota": str,
+         "to_window": int, "to_staff": str, "window": int, "staff": str,
+         "first_called_at": float, "called_at": float, "started_at": float,
+         "finished_at": float, "recalls": int, "requeues": int, "transfers": int,
+         "rating": int, "note": str}, pk="id")
+    db["tickets"].create_index(["day", "zone"])
+    db["tickets"].create_index(["code"], unique=True)
+    db["tickets"].create_index(["status"])
+    db["windows"].create(
+        {"number": int, "status": str, "staff": str, "ticket": str, "suspended": str,
+         "pause_reason": str, "priority_run": int, "last_finished": str}, pk="number")
+    db["cards"].create(
+        {"number": int, "case": str, "staff": str, "window": int, "zone": str, "matter": str,
+         "issued_at": float, "valid_until": str, "code": str, "tips": str, "ticket": str,
+         "closed_at": float, "closed_reason": str}, pk="number")
+    db["cases"].create(
+        {"id": str, "zone": str, "matter": str, "opened_at": float, "tickets": str,
+         "done_at": float, "card": int, "trips": int}, pk="id")
+
+
+MIGRATIONS = {1: _migrate_1}
+
+
+class Store:
+    def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
+        self.path = Path(path)
+        # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.execute("PRAGMA busy_timeout=5000")
+        self.migrate()
+        self.last_seq = self.max_seq()
+        self._sql = {table: self._upsert_sql(table) for _, table in _TABLES.values()}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- schema ------------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        for version in sorted(MIGRATIONS):
+            if version <= self.version:
+                continue
+            with self.transaction():
+                MIGRATIONS[version](self.db)
+                self.conn.execute(f"PRAGMA user_version={version}")
+        if self.version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema {self.version}; this onetrip knows "
+                             f"{SCHEMA_VERSION}: upgrade onetrip")
+
+    # -- writing -----------------------------------------------------------------------------
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    def commit(self, state: HallState, records: list[Record],
+               request: tuple[str, str, str, dict[str, Any]] | None = None) -> None:
+        """Write ``records``, the rows ``state`` marks dirty and the request's reply, at once.
+
+        ``request`` is (device, request id, op, reply). Raises ``StaleState`` when another
+        writer has been here, ``StoreError`` for any other failure; either way nothing stays.
+        """
+        try:
+            with self.transaction():
+                if self.max_seq() != self.last_seq:
+                    raise StaleState(f"{self.path} was changed by another process")
+                self.conn.executemany(
+                    "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(r.seq, r.at, r.event.type, r.device, r.actor, r.request_id,
+                      json.dumps(r.event.to_json(), ensure_ascii=False)) for r in records])
+                self._write_dirty(state)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
+                    (json.dumps(state.scalars(), ensure_ascii=False),))
+                if request is not None and records:
+                    device, request_id, op, reply = request
+                    self.conn.execute(
+                        "INSERT INTO requests (device, request_id, op, seq, at, reply) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (device, request_id, op, records[-1].seq, records[-1].at,
+                         json.dumps(reply, ensure_ascii=False)))
+        except StoreError:
+            raise
+        except sqlite3.Error as e:
+            raise StoreError(str(e)) from e
+        if records:
+            self.last_seq = records[-1].seq
+        state.dirty.clear()
+
+    def _write_dirty(self, state: HallState) -> None:
+        rows: dict[str, list[tuple[Any, ...]]] = {}
+        for kind, key in state.dirty:
+            table = _TABLES[kind][1]
+            source = {"ticket": state.tickets, "window": state.windows,
+                      "card": state.cards, "case": state.cases}[kind]
+            item = source.get(key)
+            if item is None:
+                continue  # pruned from the live state; its last row is already stored
+            rows.setdefault(table, []).append(tuple(
+                json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v
+                for k, v in item.row().items()))
+        for table, values in rows.items():
+            self.conn.executemany(self._sql[table], values)
+
+    def _upsert_sql(self, table: str) -> str:
+        cls = next(c for c, t in _TABLES.values() if t == table)
+        probe = cls.__dataclass_fields__
+        columns = list(probe) + (["trips"] if table == "cases" else [])
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        return f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})"
+
+    # -- reading -----------------------------------------------------------------------------
+    def max_seq(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
+
+    def load_state(self, config: HallConfig) -> HallState:
+        """The live state as the last commit left it."""
+        state = HallState.empty(config)
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+        if row is None:
+            return state
+        scalars = json.loads(row[0])
+        state.day, state.serial, state.next_card = (
+            scalars["day"], scalars["serial"], scalars["next_card"])
+        state.numbers, state.taken, state.served = (
+            scalars["numbers"], scalars["taken"], scalars["served"])
+        for t in self._rows("SELECT * FROM tickets WHERE day = ? OR status = 'serving'",
+                            (state.day,)):
+            state.tickets[t["id"]] = Ticket.from_row(t)
+        for w in self._rows("SELECT * FROM windows"):
+            if w["number"] in state.windows:
+                state.windows[w["number"]] = Window.from_row(w)
+        for card in self._rows("SELECT * FROM cards"):
+            state.cards[card["number"]] = Card.from_row(card)
+        live = {t.case for t in state.tickets.values()}
+        live |= {c.case for c in state.cards.values() if c.closed_at is None}
+        for case in self._rows("SELECT * FROM cases"):
+            if case["id"] in live:
+                state.cases[case["id"]] = Case.from_row(case)
+        state.reindex()
+        return state
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(sql, tuple(params))
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            for column in _JSON_COLUMNS & row.keys():
+                row[column] = json.loads(row[column]) if row[column] else []
+            yield row
+
+    def records(self, after: int = 0) -> Iterator[Record]:
+        for r in self._rows("SELECT * FROM events WHERE seq > ? ORDER BY seq", (after,)):
+            yield Record(r["seq"], r["at"], ev.from_json(json.loads(r["payload"])),
+                         r["device"] or "", r["actor"] or "", r["request_id"] or "")
+
+    def replies(self, since: float) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):
+            yield r["device"], r["request_id"], r["op"], json.loads(r["reply"])
+
+    def integrity(self) -> str:
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def backup(self, dest: str | Path) -> None:
+        """An online, consistent copy while the server keeps running."""
+        target = sqlite3.connect(dest)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        if kind is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
