@@ -79,7 +79,9 @@ class Hours:
         minute = local.hour * 60 + local.minute
         for period in self.open_periods(local.date(), noon_duty=noon_duty):
             if minute in period:
-                return "issuing_closed" if minute >= period.end - cutoff else None
+                # A period that runs to midnight carries on into the next day: no cut-off.
+                ends = period.end < 24 * 60 and minute >= period.end - cutoff
+                return "issuing_closed" if ends else None
         on_noon = any(minute in p for p in self.noon_duty)
         if not noon_duty and on_noon and self.periods_on(local.date()):
             return "zone_closed"

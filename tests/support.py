@@ -1,0 +1,32 @@
+"""Helpers for every test folder: the sample hall, and hall-local times."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shared.config import HallConfig, parse_config
+
+TZ = ZoneInfo("Asia/Shanghai")
+SECRET = b"test-secret-0123456789abcdef0123456789"
+PIN = "123456"
+
+
+def at(day: int = 24, hour: int = 9, minute: int = 0, second: float = 0, month: int = 11
+       ) -> float:
+    """Epoch seconds for a hall-local time in November 2026 (the 24th is a Tuesday)."""
+    return datetime(2026, month, day, hour, minute, tzinfo=TZ).timestamp() + second
+
+
+def make_config(text: str, **changes: object) -> HallConfig:
+    """The sample config with top-level tables replaced, e.g. policy={...}; None drops one."""
+    raw = tomllib.loads(text)
+    for key, value in changes.items():
+        if value is None:
+            raw.pop(key, None)
+        elif isinstance(value, dict) and isinstance(raw.get(key), dict):
+            raw[key] = {**raw[key], **value}
+        else:
+            raw[key] = value
+    return parse_config(raw, secret=SECRET)
