@@ -158,6 +158,7 @@ class Store:
         if records:
             self.last_seq = records[-1].seq
         state.dirty.clear()
+        state.retired.clear()
 
     def _write_dirty(self, state: HallState) -> None:
         rows: dict[str, list[tuple[Any, ...]]] = {}
@@ -165,9 +166,9 @@ class Store:
             table = _TABLES[kind][1]
             source = {"ticket": state.tickets, "window": state.windows,
                       "card": state.cards, "case": state.cases}[kind]
-            item = source.get(key)
+            item = source.get(key) or state.retired.get((kind, key))
             if item is None:
-                continue  # pruned from the live state; its last row is already stored
+                continue
             rows.setdefault(table, []).append(tuple(
                 json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v
                 for k, v in item.row().items()))

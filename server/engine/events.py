@@ -85,11 +85,10 @@ class DayOpened(Event):
         state.day = self.day
         state.numbers, state.taken, state.served = {}, {}, {}
         # Yesterday leaves the live state; whatever is still being served stays until finished.
-        state.tickets = {k: t for k, t in state.tickets.items() if t.status is Status.SERVING}
-        live_cases = {t.case for t in state.tickets.values()}
+        old = {k for k, t in state.tickets.items() if t.status is not Status.SERVING}
+        live_cases = {t.case for k, t in state.tickets.items() if k not in old}
         live_cases |= {c.case for c in state.cards.values() if c.closed_at is None}
-        state.cases = {k: c for k, c in state.cases.items() if k in live_cases}
-        state.reindex()
+        state.prune(old, set(state.cases) - live_cases)
 
 
 @event

@@ -150,6 +150,8 @@ class HallState:
     waiting: set[str] = field(default_factory=set, compare=False, repr=False)
     by_label: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     dirty: set[tuple[str, Any]] = field(default_factory=set, compare=False, repr=False)
+    # what left the live state since the last commit, kept until its last change is stored
+    retired: dict[tuple[str, Any], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def empty(cls, config: HallConfig) -> HallState:
@@ -175,6 +177,14 @@ class HallState:
 
     def touch(self, kind: str, key: Any) -> None:
         self.dirty.add((kind, key))
+
+    def prune(self, tickets: set[str], cases: set[str]) -> None:
+        """Drop finished history from memory; the store still writes its last change."""
+        for tid in tickets:
+            self.retired[("ticket", tid)] = self.tickets.pop(tid)
+        for cid in cases:
+            self.retired[("case", cid)] = self.cases.pop(cid)
+        self.reindex()
 
     def reindex(self) -> None:
         self.waiting = {t.id for t in self.tickets.values() if t.status is Status.WAITING}

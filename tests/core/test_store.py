@@ -1,0 +1,142 @@
+"""The store: idempotent retries, failures that keep nothing, reload and replay, backup."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import at
+
+from server.engine import Engine
+from server.hall import Hall, Origin
+from server.store import SCHEMA_VERSION, StoreError
+from shared import commands as c
+from shared.errors import Refused
+
+
+@pytest.fixture
+def hall(open_config, tmp_path: Path):
+    h = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
+    yield h
+    h.close()
+
+
+def replayed(hall: Hall) -> dict:
+    engine = Engine(hall.config)
+    for record in hall.store.records():
+        record.event.apply(engine.state, record.at)
+    return engine.state.canonical()
+
+
+def test_a_retried_request_returns_the_first_reply_and_changes_nothing(hall):
+    kiosk = Origin("kiosk-1", request_id="r-1")
+    first = hall.handle(c.Issue(zone="shangshi"), kiosk, at())
+    events = hall.store.max_seq()
+    again = hall.handle(c.Issue(zone="shangshi"), kiosk, at(second=5))
+    assert again.repeated and again.reply == first.reply and again.records == []
+    assert hall.store.max_seq() == events
+    assert hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="r-1"),
+                       at(second=6)).reply["ticket"]["label"] == "A002"  # ids are per device
+
+
+def test_a_request_id_reused_for_another_op_is_a_conflict(hall):
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="r-1"), at())
+    with pytest.raises(Refused) as info:
+        hall.handle(c.Void(ticket="A001"), Origin("kiosk-1", request_id="r-1"), at())
+    assert info.value.code == "conflict"
+
+
+def test_retries_are_remembered_across_a_restart(open_config, tmp_path: Path):
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
+    first = hall.handle(c.Issue(zone="gongan"), Origin("kiosk-1", request_id="x"), at())
+    hall.close()
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at(second=30))
+    again = hall.handle(c.Issue(zone="gongan"), Origin("kiosk-1", request_id="x"), at(second=30))
+    assert again.repeated and again.reply == first.reply
+    assert len(hall.state.tickets) == 1
+    hall.close()
+
+
+def test_a_failed_write_keeps_nothing_and_the_hall_goes_on(hall):
+    hall.handle(c.Login(window=1, staff="s001"), now=at())
+    hall.handle(c.Issue(zone="shangshi"), now=at())
+    before = hall.state.canonical()
+    seq = hall.store.max_seq()
+    hall.store.conn.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.type = 'called' "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    with pytest.raises(StoreError, match="disk is full"):
+        hall.handle(c.CallNext(window=1), Origin("caller-1", request_id="q"), at(second=1))
+    assert hall.state.canonical() == before and hall.store.max_seq() == seq
+    hall.store.conn.execute("DROP TRIGGER full")
+    reply = hall.handle(c.CallNext(window=1), Origin("caller-1", request_id="q"), at(second=2))
+    assert not reply.repeated and reply.reply["ticket"]["label"] == "A001"
+
+
+def test_another_writer_is_noticed_and_nothing_is_numbered_twice(open_config, tmp_path: Path):
+    one = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
+    two = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
+    labels = [one.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
+              two.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
+              one.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"]]
+    assert labels == ["A001", "A002", "A003"]
+    assert one.state.canonical() == Hall(open_config, tmp_path / "hall.db").state.canonical()
+    one.close()
+    two.close()
+
+
+def test_reload_and_replay_rebuild_the_live_state(open_config, tmp_path: Path):
+    hall = Hall(open_config, tmp_path / "hall.db")
+    t = at(hour=9)
+    hall.handle(c.Login(window=1, staff="s001"), now=t)
+    for i in range(4):
+        hall.handle(c.Issue(zone="shangshi", matter="qysl"), now=t + i)
+    hall.handle(c.CallNext(window=1), now=t + 10)
+    card = hall.handle(c.IssueCard(window=1), now=t + 11).reply["card"]
+    hall.handle(c.Finish(window=1, case_done=False), now=t + 12)
+    hall.handle(c.CallNext(window=1), now=t + 13)
+    hall.handle(c.Suspend(window=1), now=t + 14)
+    hall.handle(c.Pause(window=1, reason="会议"), now=t + 15)
+    t2 = at(day=26, hour=9)
+    hall.handle(c.Issue(zone="shangshi"), now=t2)
+    hall.handle(c.RedeemCard(code=card["code"]), now=t2 + 1)
+    live = hall.state.canonical()
+    assert replayed(hall) == live
+    hall.close()
+    again = Hall(open_config, tmp_path / "hall.db")
+    assert again.state.canonical() == live
+    assert again.store.integrity() == "ok"
+    again.close()
+
+
+def test_history_stays_in_the_file(hall):
+    hall.handle(c.Issue(zone="shangshi"), now=at(day=24))
+    hall.handle(c.Issue(zone="shangshi"), now=at(day=25))
+    rows = hall.store.conn.execute("SELECT id, status FROM tickets ORDER BY id").fetchall()
+    assert rows == [("20261124-A001", "expired"), ("20261125-A001", "waiting")]
+
+
+def test_schema_version_and_a_newer_file(tmp_path: Path, open_config):
+    hall = Hall(open_config, tmp_path / "hall.db")
+    assert hall.store.version == SCHEMA_VERSION
+    hall.store.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    hall.close()
+    with pytest.raises(StoreError, match="upgrade onetrip"):
+        Hall(open_config, tmp_path / "hall.db")
+
+
+def test_online_backup_command(hall, tmp_path: Path):
+    hall.handle(c.Issue(zone="shangshi"), now=at())
+    dest = tmp_path / "backup.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "db", "backup", "--db",
+         str(hall.store.path), str(dest)], capture_output=True, text=True, timeout=60,
+        check=False)
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(dest)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT label FROM tickets").fetchall() == [("A001",)]
+    copy.close()
