@@ -89,8 +89,12 @@ def wrap(text: str, columns: int) -> list[str]:
             w = char_columns(ch)
             if used + w > columns and line:
                 carry = ""
-                if ch in NO_LINE_START and len(line) > 1:
-                    line, carry = line[:-1], line[-1]
+                if ch in NO_LINE_START:
+                    k = len(line) - 1
+                    while k > 0 and line[k] in NO_LINE_START:
+                        k -= 1
+                    if k > 0:
+                        line, carry = line[:k], line[k:]
                 lines.append(line)
                 line, used = carry, text_columns(carry)
             line += ch

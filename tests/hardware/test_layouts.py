@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from hardware import escpos_codes as c
 from hardware.escpos_parser import Cut, EscPosParser, QrCode, ReceiptDone, TextLine, parse
-from hardware.escpos_writer import EscPosWriter, PrintSettings, qr_image, raster, text_columns
+from hardware.escpos_writer import (
+    NO_LINE_START,
+    EscPosWriter,
+    PrintSettings,
+    qr_image,
+    raster,
+    text_columns,
+    wrap,
+)
 from hardware.layouts import TicketSlip, card_bytes, ticket_bytes
 
 
@@ -174,6 +182,13 @@ def test_long_texts_wrap_to_the_paper(ticket):
     for op in r.ops:
         if isinstance(op, TextLine):
             assert text_columns(op.text) * op.width <= 32
+
+
+def test_wrapping_never_starts_a_line_with_closing_punctuation():
+    lines = wrap("请携带：身份证、营业执照（原件）。请携带：身份证、营业执照（原件）。", 30)
+    assert "".join(lines) == "请携带：身份证、营业执照（原件）。请携带：身份证、营业执照（原件）。"
+    assert all(line[0] not in NO_LINE_START for line in lines)
+    assert all(text_columns(line) <= 30 for line in lines)
 
 
 def test_parser_takes_the_stream_in_any_chunks(ticket, card):
