@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shared.protocol import MAX_MESSAGE
 
@@ -31,7 +31,7 @@ class HubLimits:
     # A consumer whose unsent bytes pass this is dropped, so nobody else waits for it.
     max_buffer: int = 1024 * 1024
     max_topics: int = 64
-    auth_timeout: float = 10.0  # seconds an anonymous connection may stay silent before auth
+    auth_failures: int = 3  # wrong device tokens on one connection before it is closed
     pin_failures: int = 5  # wrong PINs in a row (per staff member, per device) before lockout
     lockout_seconds: float = 300.0
     counts_interval: float = 0.05  # queue counts and ticket positions are pushed at most this often
@@ -41,13 +41,7 @@ class HubLimits:
     def with_rate(self, role: str, per_second: float, burst: float | None = None) -> HubLimits:
         rates = dict(self.rates)
         rates[role] = Rate(per_second, burst if burst is not None else per_second * 2)
-        return _replace(self, rates=rates)
-
-
-def _replace(limits: HubLimits, **changes: object) -> HubLimits:
-    from dataclasses import replace
-
-    return replace(limits, **changes)  # type: ignore[arg-type]
+        return replace(self, rates=rates)
 
 
 class Bucket:

@@ -74,4 +74,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.conflict": ("请求号已用于另一操作", "This request id was used for another request"),
     "error.internal": ("系统内部错误，请联系管理员", "Internal error; please tell the administrator"),
     "error.storage": ("数据保存失败，操作未生效", "Could not save; nothing was changed"),
+    # the hub (protocol v1)
+    "error.bad_token": ("设备身份验证失败，请检查设备编号与令牌", "Device authentication failed"),
+    "error.already_authenticated": ("本连接已完成身份验证", "This connection is already authenticated"),
+    "error.bad_topic": ("无法订阅：{topic}", "Cannot subscribe to: {topic}"),
+    "error.too_many_topics": ("订阅的主题过多（最多{limit}个）", "Too many topics (at most {limit})"),
+    "error.window_not_bound": ("本设备不能操作{window}号窗口", "This device may not act on window {window}"),
+    "error.unknown_code": ("查无此号票，可能已过期", "No such ticket; it may have expired"),
 }

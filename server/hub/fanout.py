@@ -1,0 +1,239 @@
+"""Fan-out: turn committed records into pushes and write them to subscribers without waiting.
+
+A push is written straight into each subscriber's send buffer (websockets ``broadcast``, which
+never awaits), so one slow phone cannot hold up the hall: a connection whose unsent bytes pass
+``max_buffer`` is dropped instead. Each connection gets its own ``prev`` (the seq of the last
+thing it got), so the JSON body is encoded once and only the short head differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from websockets.asyncio.server import broadcast
+from websockets.protocol import State
+
+from server.engine import events as ev
+from server.engine.views import ticket_view, window_view
+from server.hall import Hall
+from server.store import Record
+from shared.protocol import (
+    HALL,
+    Events,
+    encode,
+    staff_topic,
+    ticket_topic,
+    window_topic,
+    zone_topic,
+)
+
+from .session import Session
+from .views import call_entry, counts, recent_calls, ticket_status
+
+log = logging.getLogger("onetrip.hub")
+
+RECENT = 20  # calls kept for the boards' recent list
+
+
+class Fanout:
+    def __init__(self, hall: Hall, *, max_buffer: int, counts_interval: float) -> None:
+        self.hall = hall
+        self.config = hall.config
+        self.max_buffer = max_buffer
+        self.counts_interval = counts_interval
+        self.by_topic: dict[str, set[Session]] = {}
+        self.sessions: set[Session] = set()
+        self.codes: dict[str, str] = {t.code: t.id for t in hall.state.tickets.values()}
+        self.recent: deque[dict[str, Any]] = deque(
+            recent_calls(self.config, hall.state, RECENT), maxlen=RECENT)
+        self.windows_sent = {n: window_view(hall.state, self.config, w)
+                             for n, w in hall.state.windows.items()}
+        self.counts_sent = counts(self.config, hall.state)
+        self._status_sent: dict[str, dict[str, Any]] = {}
+        self._counts_due: asyncio.TimerHandle | None = None
+        self.dropped = 0
+
+    # -- subscriptions -------------------------------------------------------------------------
+    def add(self, session: Session) -> None:
+        self.sessions.add(session)
+
+    def remove(self, session: Session) -> None:
+        self.sessions.discard(session)
+        for topic in session.topics:
+            self._unlink(session, topic)
+        session.topics.clear()
+
+    def subscribe(self, session: Session, topic: str) -> None:
+        session.topics.add(topic)
+        self.by_topic.setdefault(topic, set()).add(session)
+
+    def unsubscribe(self, session: Session, topic: str) -> None:
+        session.topics.discard(topic)
+        self._unlink(session, topic)
+
+    def _unlink(self, session: Session, topic: str) -> None:
+        subs = self.by_topic.get(topic)
+        if subs is not None:
+            subs.discard(session)
+            if not subs:
+                del self.by_topic[topic]
+                if topic.startswith("ticket:"):
+                    self._status_sent.pop(topic, None)
+
+    @property
+    def seq(self) -> int:
+        return self.hall.store.last_seq
+
+    # -- writing -------------------------------------------------------------------------------
+    def send(self, sessions: Iterable[Session], event: str, seq: int, payload: dict[str, Any]
+             ) -> None:
+        body = encode(payload)[1:]  # '"key":…}' or '}'
+        tail = body if body == "}" else "," + body
+        head = f'{{"event":"{event}","seq":{seq},"prev":'
+        for s in sessions:
+            conn = s.conn
+            if conn.protocol.state is not State.OPEN:
+                continue
+            transport = conn.transport
+            if transport.get_write_buffer_size() > self.max_buffer:
+                self.drop(s)
+                continue
+            broadcast((conn,), f"{head}{s.last}{tail}")
+            s.last = seq
+
+    def to_topics(self, topics: Iterable[str], event: str, seq: int, payload: dict[str, Any]
+                  ) -> None:
+        targets: set[Session] = set()
+        for topic in topics:
+            targets |= self.by_topic.get(topic, set())
+        if targets:
+            self.send(targets, event, seq, payload)
+
+    def drop(self, session: Session) -> None:
+        """A consumer that stopped reading: cut it off rather than buffer for it."""
+        self.dropped += 1
+        log.warning("dropping slow consumer %s (%d bytes unsent)", session.name,
+                    session.conn.transport.get_write_buffer_size())
+        self.remove(session)
+        session.conn.transport.abort()
+
+    # -- records -> pushes -----------------------------------------------------------------------
+    def publish(self, records: list[Record]) -> None:
+        """Push what ``records`` (just committed, in order) mean to whoever follows it."""
+        state, config = self.hall.state, self.config
+        windows: set[int] = set()
+        queues_changed = False
+        for record in records:
+            e, seq = record.event, record.seq
+            if isinstance(e, ev.DayOpened):
+                self.recent.clear()
+                self.codes = {t.code: t.id for t in state.tickets.values()}
+                self.send(list(self.sessions), Events.DAY, seq, {"day": e.day})
+                windows |= set(state.windows)
+                queues_changed = True
+                continue
+            if isinstance(e, ev.Issued):
+                t = state.tickets[e.ticket.id]
+                self.codes[t.code] = t.id
+                topics = [zone_topic(t.zone)]
+                if t.to_staff:
+                    topics.append(staff_topic(t.to_staff))
+                self.to_topics(topics, Events.ISSUED, seq, {"ticket": ticket_view(config, t)})
+                if t.to_staff:
+                    self._followup(t.to_staff, seq)
+                self._status(t.code, seq)
+                queues_changed = True
+                continue
+            tid = getattr(e, "ticket", None)
+            window = getattr(e, "window", None)
+            if isinstance(window, int):
+                windows.add(window)
+            if not isinstance(tid, str) or tid not in state.tickets:
+                continue
+            t = state.tickets[tid]
+            if t.window is not None:
+                windows.add(t.window)
+            if isinstance(e, ev.Called | ev.Recalled):
+                recall = e.count if isinstance(e, ev.Recalled) else 0
+                how = e.how if isinstance(e, ev.Called) else "recall"
+                entry = call_entry(config, t, e.window, t.staff, record.at, how, recall)
+                self.recent.appendleft(entry)
+                topics = [HALL, zone_topic(t.zone), window_topic(e.window)]
+                if t.staff:
+                    topics.append(staff_topic(t.staff))
+                kind = Events.CALLED if isinstance(e, ev.Called) else Events.RECALLED
+                self.to_topics(topics, kind, seq, {"call": entry,
+                                                   "ticket": ticket_view(config, t)})
+            else:
+                topics = [zone_topic(t.zone)]
+                if t.window is not None:
+                    topics.append(window_topic(t.window))
+                self.to_topics(topics, Events.TICKET, seq,
+                               {"change": e.type, "ticket": ticket_view(config, t)})
+                if isinstance(e, ev.Transferred) and e.to_staff:
+                    self._followup(e.to_staff, seq)
+            if isinstance(e, ev.Called) and t.to_staff is None and t.kind.value == "followup":
+                self._followup(t.staff or "", seq)
+            self._status(t.code, seq)
+            queues_changed = True
+        seq = records[-1].seq if records else self.seq
+        for number in sorted(windows):
+            self._window(number, seq)
+        if queues_changed:
+            self._counts_soon()
+
+    def _window(self, number: int, seq: int) -> None:
+        state = self.hall.state
+        if number not in state.windows:
+            return
+        view = window_view(state, self.config, state.windows[number])
+        if view != self.windows_sent.get(number):
+            self.windows_sent[number] = view
+            self.to_topics([HALL, window_topic(number)], Events.WINDOW, seq, {"window": view})
+
+    def _followup(self, staff: str, seq: int) -> None:
+        from .views import followups_for
+
+        topic = staff_topic(staff)
+        if topic in self.by_topic:
+            self.to_topics([topic], Events.FOLLOWUP, seq, {
+                "staff": staff, "followups": followups_for(self.config, self.hall.state, staff)})
+
+    def _status(self, code: str, seq: int) -> None:
+        topic = ticket_topic(code)
+        if topic not in self.by_topic:
+            return
+        tid = self.codes.get(code)
+        ticket = self.hall.state.tickets.get(tid) if tid else None
+        if ticket is None:
+            return
+        view = ticket_status(self.config, self.hall.state, ticket)
+        if view != self._status_sent.get(topic):
+            self._status_sent[topic] = view
+            self.to_topics([topic], Events.STATUS, seq, {"ticket": view})
+
+    # -- coalesced: queue counts and the place of every followed ticket --------------------------
+    def _counts_soon(self) -> None:
+        if self._counts_due is None:
+            loop = asyncio.get_running_loop()
+            self._counts_due = loop.call_later(self.counts_interval, self.flush_counts)
+
+    def flush_counts(self) -> None:
+        self._counts_due = None
+        seq = self.seq
+        now = counts(self.config, self.hall.state)
+        if now != self.counts_sent:
+            self.counts_sent = now
+            topics = [HALL, *(t for t in self.by_topic if t.startswith("zone:"))]
+            self.to_topics(topics, Events.COUNTS, seq, {"zones": now})
+        for topic in [t for t in self.by_topic if t.startswith("ticket:")]:
+            self._status(topic.split(":", 1)[1], seq)
+
+    def close(self) -> None:
+        if self._counts_due is not None:
+            self._counts_due.cancel()
+            self._counts_due = None

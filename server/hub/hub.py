@@ -1,0 +1,344 @@
+"""The hub: one websocket connection per device, requests in, replies and pushes out.
+
+Every request goes through ``Hub.dispatch``: the role × op table (``shared.protocol``) is checked
+there and only there, then the op runs. Mutating ops go to ``Hall.handle`` on the event loop
+thread — one writer, so two windows pressing "call next" at once get two tickets — and what
+they committed is pushed to subscribers before the reply is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from server.engine.rules import find_ticket
+from server.hall import Hall, Origin
+from server.store import StoreError
+from shared import commands as c
+from shared import protocol as p
+from shared.config import Device, HallConfig
+from shared.errors import Refused
+from shared.security import verify_pin, verify_token
+
+from .fanout import Fanout
+from .limits import Bucket, HubLimits, Lockout
+from .session import Session
+from .views import followups_for, ticket_status, topic_snapshot, waiting_for_window
+
+log = logging.getLogger("onetrip.hub")
+
+
+class Hub:
+    def __init__(self, hall: Hall, limits: HubLimits | None = None) -> None:
+        self.hall = hall
+        self.config: HallConfig = hall.config
+        self.limits = limits or HubLimits()
+        self.fanout = Fanout(hall, max_buffer=self.limits.max_buffer,
+                             counts_interval=self.limits.counts_interval)
+        self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
+        self.notices: list[dict[str, Any]] = []
+        self.started = time.time()
+        self.anonymous = 0
+        # Devices that authenticated with headers during the handshake, until their handler runs.
+        self.pending: dict[ServerConnection, Device] = {}
+
+    # -- authentication ---------------------------------------------------------------------
+    def device_for(self, device_id: str, token: str) -> Device | None:
+        device = self.config.devices.get(device_id)
+        if device is None or not token or not verify_token(token, device.token_hash):
+            return None
+        return device
+
+    # -- connections ------------------------------------------------------------------------
+    async def handler(self, conn: ServerConnection) -> None:
+        device = self.pending.pop(conn, None)
+        if len(self.fanout.sessions) >= self.limits.max_connections or (
+                device is None and self.anonymous >= self.limits.max_anonymous):
+            await conn.close(1013, "too many connections")
+            return
+        session = Session(conn, self._bucket(device.role if device else p.ANONYMOUS), device)
+        if device is None:
+            self.anonymous += 1
+        self.fanout.add(session)
+        session.last = self.fanout.seq
+        log.debug("connected %s", session.name)
+        try:
+            async for message in conn:
+                await self.on_message(session, message)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.fanout.remove(session)
+            if session.device is None:
+                self.anonymous -= 1
+            log.debug("closed %s", session.name)
+
+    def _bucket(self, role: str) -> Bucket:
+        return Bucket(self.limits.rates[role])
+
+    async def on_message(self, session: Session, message: str | bytes) -> None:
+        rid: Any = None
+        try:
+            if not session.bucket.take():
+                raise Refused("rate_limited")
+            request = p.parse_request(message)
+            rid = request.id
+            result, repeated = await self.dispatch(session, request)
+            reply = p.ok(rid, result)
+            if repeated:
+                reply["repeated"] = True
+        except Refused as refusal:
+            reply = p.error(getattr(refusal, "request_id", rid), refusal)
+        except StoreError:
+            log.exception("storage failure from %s", session.name)
+            reply = p.error(rid, Refused("storage"))
+        except Exception:
+            log.exception("internal error on a request from %s", session.name)
+            reply = p.error(rid, Refused("internal"))
+        await session.conn.send(p.encode(reply))
+        if session.auth_failures >= self.limits.auth_failures:
+            await session.conn.close(1008, "authentication failed")
+
+    # -- the one place where the role × op table is enforced -----------------------------------
+    async def dispatch(self, session: Session, request: p.Request
+                       ) -> tuple[dict[str, Any], bool]:
+        op = request.op
+        if op not in p.PERMISSIONS:
+            raise Refused("unknown_op", op=op)
+        if not p.allowed(session.role, op):
+            raise Refused("unauthenticated" if session.device is None else "forbidden", op=op)
+        if p.is_mutating(op):
+            return await self._mutate(session, request)
+        read = p.read_op(op, request.fields)
+        return self._read(session, read), False
+
+    # -- reading and the connection -------------------------------------------------------------
+    def _read(self, session: Session, op: p.ReadOp) -> dict[str, Any]:
+        if isinstance(op, p.Ping):
+            return {"seq": self.fanout.seq, "time": time.time()}
+        if isinstance(op, p.Hello):
+            return self._hello(session)
+        if isinstance(op, p.Auth):
+            return self._auth(session, op)
+        if isinstance(op, p.Subscribe):
+            topics = [self._topic(session, t) for t in op.topics]
+            if len(session.topics | set(topics)) > self.limits.max_topics:
+                raise Refused("too_many_topics", limit=self.limits.max_topics)
+            for topic in topics:
+                self.fanout.subscribe(session, topic)
+            return self._snapshot(session, sorted(session.topics))
+        if isinstance(op, p.Unsubscribe):
+            for text in op.topics:
+                self.fanout.unsubscribe(session, text)
+            return {"topics": sorted(session.topics)}
+        if isinstance(op, p.Snapshot):
+            names = session.topics if op.topics is None else [
+                self._topic(session, t) for t in op.topics]
+            return self._snapshot(session, sorted(names))
+        if isinstance(op, p.TicketStatus):
+            return {"ticket": self._ticket_status(session, op)}
+        if isinstance(op, p.Waiting):
+            self._check_window(session, op.window)
+            state = self.hall.state
+            staff = state.windows[op.window].staff
+            return {"window": op.window,
+                    "tickets": waiting_for_window(self.config, state, op.window),
+                    "followups": followups_for(self.config, state, staff) if staff else []}
+        if isinstance(op, p.Notice):
+            return self.post_notice(op.text, op.text_en, op.minutes)
+        raise Refused("unknown_op", op=op.op)  # pragma: no cover - every ReadOp is handled
+
+    def _hello(self, session: Session) -> dict[str, Any]:
+        device = session.device
+        return {
+            "protocol": p.VERSION, "role": session.role,
+            "device": device.id if device else None,
+            "windows": list(device.windows) if device else [],
+            "hall": {"name": self.config.name, "name_en": self.config.name_en,
+                     "day": self.hall.state.day, "public_url": self.config.public_url},
+            "seq": self.fanout.seq, "time": time.time(),
+        }
+
+    def _auth(self, session: Session, op: p.Auth) -> dict[str, Any]:
+        if session.device is not None:
+            raise Refused("already_authenticated")
+        device = self.device_for(op.device, op.token)
+        if device is None:
+            session.auth_failures += 1
+            raise Refused("bad_token")
+        session.device = device
+        session.bucket = self._bucket(device.role)
+        self.anonymous -= 1
+        log.info("authenticated %s as %s", session.name, device.role)
+        return self._hello(session)
+
+    def _topic(self, session: Session, text: str) -> str:
+        topic = p.parse_topic(text)
+        if session.device is None:
+            if topic.kind == "hall" and not self.config.public_board:
+                raise Refused("unauthenticated", op="subscribe")
+            if topic.kind not in ("hall", "ticket"):
+                raise Refused("unauthenticated", op="subscribe")
+        known = {
+            "hall": lambda k: True,
+            "zone": lambda k: k in self.config.zones,
+            "window": lambda k: int(k) in self.config.windows,
+            "staff": lambda k: k in self.config.staff,
+            "ticket": lambda k: k in self.fanout.codes,
+        }[topic.kind](topic.key)
+        if not known:
+            if topic.kind == "ticket":
+                raise Refused("unknown_code")
+            raise Refused("bad_topic", topic=str(topic))
+        return str(topic)
+
+    def _snapshot(self, session: Session, topics: list[str]) -> dict[str, Any]:
+        """The state of ``topics`` at the current seq; the connection's next push follows it."""
+        state = self.hall.state
+        recent = list(self.fanout.recent)
+        out = {t: topic_snapshot(self.config, state, p.parse_topic(t), recent=recent,
+                                 notices=self.active_notices(), codes=self.fanout.codes)
+               for t in topics}
+        seq = self.fanout.seq
+        session.last = seq
+        return {"seq": seq, "topics": out}
+
+    def _ticket_status(self, session: Session, op: p.TicketStatus) -> dict[str, Any]:
+        state = self.hall.state
+        if op.code is not None:
+            tid = self.fanout.codes.get(op.code.strip().upper())
+            if tid is None or tid not in state.tickets:
+                raise Refused("unknown_code")
+            ticket = state.tickets[tid]
+        elif op.ticket is not None:
+            if session.device is None:
+                raise Refused("unauthenticated", op="ticket_status")
+            ticket = find_ticket(state, op.ticket)
+        else:
+            raise Refused("bad_request", detail="code or ticket")
+        return ticket_status(self.config, state, ticket)
+
+    def ticket_by_code(self, code: str) -> dict[str, Any] | None:
+        """For the /t/<code> page."""
+        tid = self.fanout.codes.get(code)
+        ticket = self.hall.state.tickets.get(tid) if tid else None
+        return ticket_status(self.config, self.hall.state, ticket) if ticket else None
+
+    # -- notices ---------------------------------------------------------------------------------
+    def active_notices(self) -> list[dict[str, Any]]:
+        now = time.time()
+        self.notices = [n for n in self.notices if n["until"] > now]
+        return list(self.notices)
+
+    def post_notice(self, text: str, text_en: str = "", minutes: int = 60,
+                    level: str = "info") -> dict[str, Any]:
+        notice = {"text": text, "text_en": text_en or text, "level": level,
+                  "at": time.time(), "until": time.time() + max(0, minutes) * 60}
+        if minutes > 0:
+            self.notices = [*self.active_notices(), notice][-10:]
+        self.fanout.to_topics([p.HALL], p.Events.NOTICE, self.fanout.seq, {"notice": notice})
+        return {"notice": notice}
+
+    def notify_all(self, key_zh: str, key_en: str, level: str = "system") -> None:
+        """A connection notice to every client (e.g. the server is restarting)."""
+        notice = {"text": key_zh, "text_en": key_en, "level": level, "at": time.time(),
+                  "until": time.time()}
+        self.fanout.send(list(self.fanout.sessions), p.Events.NOTICE, self.fanout.seq,
+                         {"notice": notice})
+
+    # -- mutating ops ----------------------------------------------------------------------------
+    async def _mutate(self, session: Session, request: p.Request
+                      ) -> tuple[dict[str, Any], bool]:
+        fields, extra = p.split_extra(request.op, request.fields)
+        command = c.from_json(request.op, fields)
+        device = session.device
+        assert device is not None  # no anonymous role may mutate (checked by the table)
+        actor = self._authorize(device, command)
+        if isinstance(command, c.Login):
+            await self._check_pin(session, device, command, extra["pin"])
+            actor = command.staff
+        origin = Origin(device.id, actor, request.key)
+        result = self.hall.handle(command, origin)
+        if result.records:
+            self.fanout.publish(result.records)
+        return result.reply, result.repeated
+
+    def _check_window(self, session: Session, window: int) -> None:
+        device = session.device
+        if device is not None and device.role in ("caller", "bridge"):
+            self._bound(device, window)
+        if window not in self.config.windows:
+            raise Refused("unknown_window", window=window)
+
+    @staticmethod
+    def _bound(device: Device, window: int) -> None:
+        if window not in device.windows:
+            raise Refused("window_not_bound", window=window)
+
+    def _authorize(self, device: Device, command: c.Command) -> str:
+        """Check a device may act on what ``command`` names; the staff member acting, if any.
+
+        A caller acts on its one window, a bridge on its windows; window actions other than
+        login and evaluate need a staff member logged in there (by PIN, see ``_check_pin``).
+        """
+        state = self.hall.state
+        window: int | None = getattr(command, "window", None)
+        if device.role not in ("caller", "bridge"):
+            staffed = state.windows.get(window) if window is not None else None
+            return (staffed.staff or "") if staffed else ""
+        if isinstance(command, c.Cancel):
+            ticket = find_ticket(state, command.ticket)
+            mine = [n for n in device.windows
+                    if ticket.window == n or ticket.zone in self.config.windows[n].zones]
+            if not mine:
+                raise Refused("window_not_bound", window=ticket.window or "-")
+            window = ticket.window if ticket.window in mine else mine[0]
+        elif isinstance(command, c.Evaluate) and window is None and command.ticket is not None:
+            ticket = find_ticket(state, command.ticket)
+            if ticket.window is None:
+                raise Refused("window_not_bound", window="-")
+            window = ticket.window
+        elif isinstance(command, c.RedeemCard):
+            return state.windows[device.windows[0]].staff or ""
+        if window is None:
+            raise Refused("bad_request", detail="window")
+        self._bound(device, window)
+        staffed = state.windows.get(window)
+        if staffed is None:
+            raise Refused("unknown_window", window=window)
+        if isinstance(command, c.Login | c.Evaluate):
+            return staffed.staff or ""
+        if staffed.staff is None:
+            raise Refused("window_logged_out", window=window)
+        return staffed.staff
+
+    async def _check_pin(self, session: Session, device: Device, command: c.Login,
+                         pin: str) -> None:
+        keys = (f"staff:{command.staff}", f"device:{device.id}:{command.window}",
+                f"conn:{session.id}")
+        left = self.lockout.locked(*keys)
+        if left:
+            raise Refused("locked_out", minutes=math.ceil(left / 60))
+        staff = self.config.staff.get(command.staff)
+        # An unknown staff id costs the same time as a known one (any hash of the hall's).
+        stored = staff.pin_hash if staff else next(
+            (s.pin_hash for s in self.config.staff.values()), "")
+        good = await asyncio.get_running_loop().run_in_executor(None, verify_pin, pin, stored)
+        if not good or staff is None:
+            self.lockout.failed(*keys)
+            log.warning("wrong PIN for %s at window %s from %s", command.staff, command.window,
+                        session.name)
+            left = self.lockout.locked(*keys)
+            if left:
+                raise Refused("locked_out", minutes=math.ceil(left / 60))
+            raise Refused("bad_credentials")
+        self.lockout.succeeded(*keys)
+
+    def close(self) -> None:
+        self.fanout.close()
