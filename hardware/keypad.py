@@ -3,7 +3,7 @@
 Keypad -> host: ``CMD`` is the key, ``DATA`` what was typed before it (ASCII digits/letters,
 e.g. ``05`` then 转移 = transfer to window 5, ``A012`` then 选呼 = call ticket A012).
 Host -> keypad: ``02`` shows text on the 7-segment display, ``03`` beeps, ``01`` acknowledges
-a key (the keypad repeats an unacknowledged key up to twice, 300 ms apart).
+a key (for keypads that repeat a key until it is acknowledged).
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ def _fitting_size(text: str, columns: int, largest: int) -> int:
 
 def _heading(w: EscPosWriter, text: str, largest: int = 2) -> None:
     n = _fitting_size(text, w.settings.columns, largest)
-    w.size(n, n).bold().paragraph(text).bold(False).size()
+    height = n if n > 1 else 2  # too wide to double: at least make it tall
+    w.size(n, height).bold().paragraph(text).bold(False).size()
 
 
 def _rule(w: EscPosWriter) -> None:
