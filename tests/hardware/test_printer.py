@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import sys
+import threading
 import time
 
 import pytest
@@ -229,3 +231,38 @@ def test_bad_settings():
         Printer("tcp://h:9100?width=57")
     with pytest.raises(BadPrinterSetting):
         Printer("tcp://h:9100", encoding="big5")
+
+
+def test_printer_that_stops_reading_mid_job_times_out():
+    # Answers the status queries, then takes no more data (a jammed printer with a full buffer).
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def jammed() -> None:
+            conn, _ = server.accept()
+            with conn:
+                for _ in range(3):
+                    conn.recv(3)
+                    conn.sendall(b"\x12")
+                time.sleep(2)
+
+        threading.Thread(target=jammed, daemon=True).start()
+        printer = Printer(f"tcp://127.0.0.1:{server.getsockname()[1]}", io_timeout=0.3)
+        started = time.monotonic()
+        with pytest.raises(PrintFailed) as failed:
+            printer.print_job(b"\x1b@" + b"x" * 32_000_000)
+        assert failed.value.reason == "timeout"
+        assert str(failed.value) == "打印机响应超时"
+        assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no Windows printer queues elsewhere")
+@pytest.mark.parametrize(
+    "url", ["usb://0416:5011", "serial:///dev/ttyNOSUCHPORT", "win32://POS-80"]
+)
+def test_devices_that_are_not_there(url, ticket):
+    assert Printer(url).status().reason == "offline"
+    with pytest.raises(PrintFailed) as failed:
+        Printer(url).print_ticket(ticket)
+    assert failed.value.reason == "connect_failed"
