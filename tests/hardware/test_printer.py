@@ -266,3 +266,12 @@ def test_devices_that_are_not_there(url, ticket):
     with pytest.raises(PrintFailed) as failed:
         Printer(url).print_ticket(ticket)
     assert failed.value.reason == "connect_failed"
+
+
+def test_settle_watches_the_printer_while_it_prints(virtual_server, ticket):
+    # The job was accepted, then the roll runs out while the ticket is still coming out.
+    vp = virtual_server.printer
+    threading.Timer(0.15, vp.set_fault, ("paper_out",)).start()
+    with pytest.raises(PrintFailed) as failed:
+        Printer(virtual_server.url, settle=0.6).print_ticket(ticket)
+    assert failed.value.reason == "paper_out"
