@@ -102,9 +102,8 @@ class HubClient:
         self._closing = False
         self._task: asyncio.Task[None] | None = None
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._syncing = False
+        self._syncing = False  # a snapshot to catch up is on its way
         self._reason = "request"  # why the next snapshot reply was asked for
-        self._held: list[dict[str, Any]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- life -----------------------------------------------------------------------------------
@@ -294,11 +293,8 @@ class HubClient:
             await self._setup_request("auth", timeout, device=self.device, token=self.token)
         self.hello = await self._setup_request("hello", timeout, client=self.name)
         if self.topics:
-            self._syncing = True  # pushes wait for the snapshot (the reader applies it)
             self._reason = "connect"
             await self._setup_request("subscribe", timeout, topics=self.topics)
-        else:
-            self.seq = int(self.hello.get("seq", 0))
         self.connects += 1
         self._ready.set()
         await self._call(self.on_state, True)
@@ -314,7 +310,6 @@ class HubClient:
         self._ready.clear()
         self._ws = None
         self._syncing = False
-        self._held.clear()
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(_Lost())
@@ -337,11 +332,14 @@ class HubClient:
                 continue
             if "re" in message:
                 result = message.get("result")
-                if message.get("ok") and isinstance(result, dict) and isinstance(
-                        result.get("topics"), dict) and "seq" in result:
-                    # Taken in here, in stream order: the pushes after it follow it.
-                    await self._take_snapshot(result, self._reason)
-                    self._reason = "request"
+                if message.get("ok") and isinstance(result, dict) and "seq" in result:
+                    # Sync points are taken in here, in stream order: the hub's next push
+                    # to this connection follows exactly them.
+                    if isinstance(result.get("topics"), dict):
+                        await self._take_snapshot(result, self._reason)
+                        self._reason = "request"
+                    elif "protocol" in result:  # hello
+                        self.seq = int(result["seq"])
                 future = self._pending.get(str(message["re"]))
                 if future is not None and not future.done():
                     future.set_result(message)
@@ -350,22 +348,21 @@ class HubClient:
 
     # -- pushes and snapshots --------------------------------------------------------------
     async def _on_push(self, message: dict[str, Any]) -> None:
-        if self._syncing:
-            self._held.append(message)
-            return
         prev, seq = message.get("prev", 0), message.get("seq", 0)
-        if prev < self.seq:
-            return  # from before the snapshot we hold: already in it
-        if prev > self.seq:
-            log.info("%s: gap (had %d, push follows %d): new snapshot", self.name, self.seq, prev)
-            self._start_resync()
+        if prev != self.seq:
+            # Something was missed (or this follows a sync point still in flight): what
+            # happened is in the snapshot that is coming; the push itself is dropped.
+            if not self._syncing:
+                log.info("%s: gap (had %s, push follows %s): new snapshot", self.name,
+                         self.seq, prev)
+                self._start_resync("gap")
             return
         self.seq = seq
         await self._deliver(message)
         if message.get("event") == p.Events.DAY:
-            self._start_resync()
+            self._start_resync("day")
 
-    def _start_resync(self) -> None:
+    def _start_resync(self, reason: str) -> None:
         if self._syncing:
             return
         self._syncing = True
@@ -373,7 +370,7 @@ class HubClient:
 
         async def resync() -> None:
             try:
-                self._reason = "gap"
+                self._reason = reason
                 await self.request("snapshot", timeout=self.request_timeout)
             except HubError as e:
                 log.warning("%s: resync failed: %s", self.name, e)
@@ -384,11 +381,8 @@ class HubClient:
     async def _take_snapshot(self, result: dict[str, Any], reason: str) -> None:
         self.seq = int(result.get("seq", self.seq))
         self.snapshot.update(result.get("topics") or {})
-        await self._call(self.on_snapshot, result, reason)
         self._syncing = False
-        held, self._held = self._held, []
-        for message in held:
-            await self._on_push(message)
+        await self._call(self.on_snapshot, result, reason)
 
     async def _deliver(self, message: dict[str, Any]) -> None:
         if self.keep_events:

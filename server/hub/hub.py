@@ -155,7 +155,9 @@ class Hub:
         raise Refused("unknown_op", op=op.op)  # pragma: no cover - every ReadOp is handled
 
     def _hello(self, session: Session) -> dict[str, Any]:
+        """Who the connection is; its ``seq`` is a sync point: the next push follows it."""
         device = session.device
+        session.last = self.fanout.seq
         return {
             "protocol": p.VERSION, "role": session.role,
             "device": device.id if device else None,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import websockets
 
-from server.hub import HubLimits, RunningHub, start_hub
+from server.hub import RunningHub, start_hub
 from shared.client import HubClient
 from shared.config import HallConfig, load_config
 from shared.sample import write_hall

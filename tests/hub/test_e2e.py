@@ -1,0 +1,148 @@
+"""End to end through a real ``onetrip server`` process: issue, call, fan-out, retries, restart."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from shared.client import HubError
+
+
+async def test_every_subscribed_display_sees_the_call(fresh_server, clients, login):
+    url = fresh_server.url
+    displays = [await clients.device(url, d, topics=("hall",))
+                for d in ("display-hall", "display-2f")]
+    board = await clients.device(url, None, topics=("hall",))  # a browser TV, public board
+    strip = await clients.device(url, "bridge-1", topics=("window:2",))  # window 2's LED strip
+    zone = await clients.device(url, "display-2f", topics=("zone:shangshi",))
+    kiosk = await clients.device(url, "kiosk-1")
+    caller = await clients.device(url, "caller-2", topics=("window:2",))
+
+    ticket = (await kiosk.request("issue", zone="shangshi"))["ticket"]
+    assert ticket["ahead"] == 0 and ticket["label"] == "A001"
+    issued = await zone.next_event("issued")
+    assert issued["ticket"]["label"] == "A001"
+
+    await login(caller, 2, "s002")
+    called = await caller.request("call_next", window=2)
+    assert called["ticket"]["label"] == "A001"
+    for client in [*displays, board, strip, zone, caller]:
+        event = await client.next_event("called", timeout=3)
+        call = event["call"]
+        assert (call["ticket"], call["window"], call["staff"], call["zone"], call["kind"]) == (
+            "A001", 2, "s002", "shangshi", "normal")
+        assert call["announce"] == {"zh_CN": "请A001号到2号窗口办理",
+                                    "en": "Number A001, please go to window 2"}
+    window = await displays[0].next_event("window", where=lambda e: e["window"]["number"] == 2
+                                          and e["window"]["status"] == "calling")
+    assert window["window"]["ticket"] == "A001"
+    # queue counts are coalesced: the board sees where the queue settles
+    await kiosk.request("issue", zone="shangshi")
+    await kiosk.request("issue", zone="gongan")
+    counts = await displays[0].next_event(
+        "counts", where=lambda e: e["zones"]["shangshi"] == 1 and e["zones"]["gongan"] == 1)
+    assert counts["zones"]["budongchan"] == 0
+
+    await caller.request("recall", window=2)
+    recalled = await displays[1].next_event("recalled")
+    assert recalled["call"]["recall"] == 1
+    snapshot = (await displays[0].resync())["topics"]["hall"]
+    assert snapshot["recent"][0]["ticket"] == "A001"
+    assert next(w for w in snapshot["windows"] if w["number"] == 2)["status"] == "calling"
+
+
+async def test_two_callers_at_once_get_different_tickets(fresh_server, clients, login):
+    url = fresh_server.url
+    kiosk = await clients.device(url, "kiosk-1")
+    for _ in range(10):
+        await kiosk.request("issue", zone="shangshi")
+    callers = [await clients.device(url, f"caller-{n}") for n in (1, 2, 3, 4)]
+    for n, caller in zip((1, 2, 3, 4), callers, strict=True):
+        await login(caller, n, f"s00{n}")
+    seen: list[str] = []
+    for _ in range(2):
+        replies = await asyncio.gather(*(c.request("call_next", window=n) for n, c in
+                                         zip((1, 2, 3, 4), callers, strict=True)))
+        labels = [r["ticket"]["label"] for r in replies]
+        assert len(set(labels)) == 4
+        seen += labels
+        await asyncio.gather(*(c.request("finish", window=n) for n, c in
+                               zip((1, 2, 3, 4), callers, strict=True)))
+    assert len(set(seen)) == 8
+
+
+async def test_a_retried_request_changes_nothing(fresh_server, clients, ask, login):
+    url = fresh_server.url
+    kiosk = await clients.device(url, "kiosk-1")
+    first = await kiosk.request_reply("issue", request_id="kiosk-1-0001", zone="gongan")
+    again = await kiosk.request_reply("issue", request_id="kiosk-1-0001", zone="gongan")
+    assert first["ok"] and again["ok"] and again.get("repeated") is True
+    assert again["result"]["ticket"]["label"] == first["result"]["ticket"]["label"] == "C001"
+    # the same id for another op is refused, not run
+    with pytest.raises(HubError) as info:
+        await kiosk.request("requeue", request_id="kiosk-1-0001", ticket="C001")
+    assert info.value.code == "conflict"
+    # the same id on a new connection (a reconnect) still gets the first reply
+    raw = await clients.raw(url, "kiosk-1")
+    reply = await ask(raw, "issue", rid="kiosk-1-0001", zone="gongan")
+    assert reply["repeated"] is True and reply["result"]["ticket"]["label"] == "C001"
+    caller = await clients.device(url, "caller-11")
+    await login(caller, 11, "s005")
+    one = await caller.request_reply("call_next", request_id="c11-1", window=11)
+    two = await caller.request_reply("call_next", request_id="c11-1", window=11)
+    assert one["result"] == two["result"] and two["repeated"]
+    # a second ticket is issued by a new id, and only then can the next call find it
+    assert (await kiosk.request("issue", zone="gongan"))["ticket"]["label"] == "C002"
+    status = await kiosk.request("ticket_status", ticket="C002")
+    assert status["ticket"]["ahead"] == 0 and status["ticket"]["status"] == "waiting"
+
+
+async def test_server_restart_clients_reconnect_and_resync(fresh_server, clients, login):
+    url = fresh_server.url
+    display = await clients.device(url, "display-hall", topics=("hall",))
+    kiosk = await clients.device(url, "kiosk-2")
+    caller = await clients.device(url, "caller-5", topics=("window:5",))
+    for _ in range(3):
+        await kiosk.request("issue", zone="budongchan")
+    await login(caller, 5, "s003")
+    await caller.request("call_next", window=5)
+    await display.next_event("called")
+    connects = display.connects
+
+    fresh_server.kill()  # SIGKILL: nothing is flushed on the way out
+    await asyncio.sleep(0.1)
+    fresh_server.start()  # same db, same port
+    assert fresh_server.url == url
+
+    for client in (display, kiosk, caller):
+        deadline = asyncio.get_running_loop().time() + 10
+        while client.connects == connects and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        await client.wait_connected(10)
+    assert display.connects > connects
+    board = display.snapshot["hall"]
+    assert board["recent"][0]["ticket"] == "B001"
+    assert next(z for z in board["zones"] if z["id"] == "budongchan")["waiting"] == 2
+    assert caller.snapshot["window:5"]["window"]["staff"] == "s003"  # still logged in
+    # nothing lost, nothing doubled: the next call takes B002 and the display sees it
+    await caller.request("finish", window=5)
+    assert (await caller.request("call_next", window=5))["ticket"]["label"] == "B002"
+    event = await display.next_event("called", where=lambda e: e["call"]["ticket"] == "B002")
+    assert event["call"]["window"] == 5
+    with sqlite3.connect(fresh_server.db) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 3
+
+
+async def test_a_request_sent_while_the_server_is_down_is_done_once(fresh_server, clients):
+    url = fresh_server.url
+    kiosk = await clients.device(url, "kiosk-1", request_timeout=15)
+    fresh_server.kill()
+    pending = asyncio.create_task(kiosk.request("issue", zone="shehui"))
+    await asyncio.sleep(0.3)
+    fresh_server.start()
+    result = await pending
+    assert result["ticket"]["label"] == "D001"
+    assert (await kiosk.request("issue", zone="shehui"))["ticket"]["label"] == "D002"

@@ -1,0 +1,61 @@
+"""The role × op table, every cell, through a real server process.
+
+Each op is sent bare (no fields): a role the table allows gets past the check (and is then
+refused for its missing fields, or answered), a role it does not allow gets ``forbidden`` —
+or ``unauthenticated`` without credentials. Nothing is changed either way.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.client import HubError
+from shared.protocol import ALL_OPS, ANONYMOUS, PERMISSIONS, ROLES
+
+DEVICE = {"kiosk": "kiosk-2", "caller": "caller-20", "display": "display-2f",
+          "bridge": "bridge-1", "admin": "admin", ANONYMOUS: None}
+
+
+@pytest.mark.parametrize("op", ALL_OPS)
+@pytest.mark.parametrize("role", ROLES)
+async def test_role_op_cell(server, clients, ask, role, op):
+    ws = await clients.raw(server.url, DEVICE[role])
+    reply = await ask(ws, op, rid=f"{role}-{op}")
+    code = None if reply["ok"] else reply["error"]["code"]
+    if role in PERMISSIONS[op]:
+        assert code not in ("forbidden", "unauthenticated"), reply
+    else:
+        assert code == ("unauthenticated" if role == ANONYMOUS else "forbidden"), reply
+        assert reply["error"]["message"] and reply["error"]["message_en"]
+
+
+def test_the_table_is_what_the_issue_asks():
+    def ops(role: str) -> set[str]:
+        return {op for op, roles in PERMISSIONS.items() if role in roles}
+
+    read = {"auth", "hello", "ping", "subscribe", "unsubscribe", "snapshot", "ticket_status"}
+    assert ops(ANONYMOUS) == read
+    assert ops("display") == read
+    assert ops("kiosk") == read | {"issue", "void", "redeem_card", "requeue"}
+    assert ops("admin") == set(ALL_OPS)
+    assert "issue" not in ops("caller") and "call_next" in ops("bridge")
+    assert "evaluate" in ops("bridge") and "evaluate" not in ops("kiosk")
+
+
+async def test_a_caller_acts_only_on_its_window(server, clients, ask, login):
+    caller = await clients.device(server.url, "caller-18")
+    with pytest.raises(HubError) as info:
+        await caller.request("call_next", window=17)
+    assert info.value.code == "window_not_bound"
+    with pytest.raises(HubError) as info:
+        await login(caller, 17, "s011")
+    assert info.value.code == "window_not_bound"
+    # a window op needs a staff member logged in at the window
+    with pytest.raises(HubError) as info:
+        await caller.request("call_next", window=18)
+    assert info.value.code == "window_logged_out"
+    bridge = await clients.device(server.url, "bridge-1")
+    with pytest.raises(HubError) as info:
+        await bridge.request("waiting", window=18)  # allowed, bound: answers
+        await bridge.request("pause", window=99, reason="x")
+    assert info.value.code == "window_not_bound"
