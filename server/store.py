@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from shared.config import HallConfig
+from shared.domain import FINAL, Status
 
 from .engine import events as ev
 from .engine.state import Card, Case, HallState, Ticket, Window
@@ -198,8 +199,10 @@ class Store:
             scalars["day"], scalars["serial"], scalars["next_card"])
         state.numbers, state.taken, state.served = (
             scalars["numbers"], scalars["taken"], scalars["served"])
-        for t in self._rows("SELECT * FROM tickets WHERE day = ? OR status = 'serving'",
-                            (state.day,)):
+        open_statuses = tuple(s.value for s in Status if s not in FINAL)
+        marks = ", ".join("?" for _ in open_statuses)
+        for t in self._rows(f"SELECT * FROM tickets WHERE day = ? OR status IN ({marks})",
+                            (state.day, *open_statuses)):
             state.tickets[t["id"]] = Ticket.from_row(t)
         for w in self._rows("SELECT * FROM windows"):
             if w["number"] in state.windows:

@@ -52,7 +52,8 @@ class Engine:
             if isinstance(event, ev.CardIssued):
                 return {"card": card_view(config, state.cards[event.card.number])}
             if isinstance(event, ev.Issued):
-                return {"ticket": queue_view(state, config, state.tickets[event.ticket.id])}
+                ticket = state.tickets[event.ticket.id]
+                return {"ticket": queue_view(state, config, ticket, newest=True)}
         if isinstance(command, c.Login | c.Logout | c.Pause | c.Resume):
             window = state.windows[command.window]
             return {"window": window_view(state, config, window)}

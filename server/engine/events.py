@@ -7,10 +7,10 @@ the engine to that). An event carries whatever it needs so that applying it deci
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
-from shared.domain import Status, WindowStatus
+from shared.domain import FINAL, Status, WindowStatus
 
 from .state import Card, Case, HallState, Ticket
 
@@ -84,8 +84,8 @@ class DayOpened(Event):
             state.touch("card", number)
         state.day = self.day
         state.numbers, state.taken, state.served = {}, {}, {}
-        # Yesterday leaves the live state; whatever is still being served stays until finished.
-        old = {k for k, t in state.tickets.items() if t.status is not Status.SERVING}
+        # Yesterday leaves the live state; whatever is still being served stays until over.
+        old = {k for k, t in state.tickets.items() if t.status in FINAL}
         live_cases = {t.case for k, t in state.tickets.items() if k not in old}
         live_cases |= {c.case for c in state.cards.values() if c.closed_at is None}
         state.prune(old, set(state.cases) - live_cases)
@@ -101,7 +101,7 @@ class Issued(Event):
         return {"type": self.type, "ticket": self.ticket.row()}
 
     def apply(self, state: HallState, at: float) -> None:
-        t = Ticket.from_row(self.ticket.row())  # events stay immutable
+        t = replace(self.ticket, quota=list(self.ticket.quota))  # events stay immutable
         state.add_ticket(t)
         state.serial = max(state.serial, t.serial)
         state.numbers[t.zone] = max(state.numbers.get(t.zone, 0), t.number)
@@ -217,6 +217,7 @@ class Finished(Event):
         if self.case_done and t.case in state.cases:
             state.cases[t.case].done_at = at
             state.touch("case", t.case)
+        state.settle(t)
 
 
 @event
@@ -279,6 +280,7 @@ class _Ended(Event):
             state.cards[t.card].ticket = None
             state.touch("card", t.card)
         state.set_status(t, self.status)
+        state.settle(t)
 
 
 @event
@@ -380,7 +382,7 @@ class CardIssued(Event):
         return {"type": self.type, "card": self.card.row()}
 
     def apply(self, state: HallState, at: float) -> None:
-        card = Card.from_row(self.card.row())
+        card = replace(self.card, tips=list(self.card.tips))
         state.cards[card.number] = card
         state.next_card = max(state.next_card, card.number + 1)
         state.touch("card", card.number)
@@ -399,3 +401,4 @@ class CardClosed(Event):
         card = state.cards[self.card]
         card.closed_at, card.closed_reason, card.ticket = at, self.reason, None
         state.touch("card", self.card)
+        state.settle_case(card.case)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from shared.config import HallConfig
 from shared.domain import Kind
 
-from .state import HallState, Ticket, Window
+from .state import HallState, Ticket, Window, line_of
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,21 @@ def choose_next(state: HallState, config: HallConfig, window: Window, now: float
     appointments: list[Ticket] = []
     priority: list[Ticket] = []
     normal: list[Ticket] = []
-    for tid in state.waiting:
+    for tid in state.routed:
         t = state.tickets[tid]
-        if t.to_staff is not None or t.to_window is not None:
-            if t.kind is Kind.FOLLOWUP and t.to_staff in mine:
-                followups.append(t)
-            elif t.to_window == window.number or (t.to_staff is not None and t.to_staff == staff):
-                directed.append(t)
-        elif t.zone in zones:
-            if t.kind is Kind.APPOINTMENT and t.appointment_at is not None:
-                if t.appointment_at - early <= now:
-                    appointments.append(t)
-            elif t.kind is Kind.PRIORITY:
-                priority.append(t)
-            else:
-                normal.append(t)
+        if t.kind is Kind.FOLLOWUP and t.to_staff in mine:
+            followups.append(t)
+        elif t.to_window == window.number or (t.to_staff is not None and t.to_staff == staff):
+            directed.append(t)
+    for tid in (tid for zone in zones for tid in state.queues.get(zone, ())):
+        t = state.tickets[tid]
+        if t.kind is Kind.APPOINTMENT and t.appointment_at is not None:
+            if t.appointment_at - early <= now:
+                appointments.append(t)
+        elif t.kind is Kind.PRIORITY:
+            priority.append(t)
+        else:
+            normal.append(t)
 
     for group in (followups, directed, appointments):
         if group:
@@ -76,23 +76,35 @@ def choose_next(state: HallState, config: HallConfig, window: Window, now: float
     return None
 
 
-def ahead_of(state: HallState, ticket: Ticket) -> int:
-    """How many wait before ``ticket`` in its own queue (its zone, or its staff member)."""
+def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
+    """How many are called before ``ticket`` in its own queue (its zone, or its routing).
+
+    ``newest`` says the ticket was just issued, so it stands last in its line and the
+    zone's counts answer at once (the kiosk asks this for every ticket it prints).
+    """
     if ticket.to_staff is not None or ticket.to_window is not None:
-        same = [state.tickets[i] for i in state.waiting
+        same = [state.tickets[i] for i in state.routed
                 if state.tickets[i].to_staff == ticket.to_staff
                 and state.tickets[i].to_window == ticket.to_window]
         return sum(_order(t) < _order(ticket) for t in same)
-    count = 0
-    for tid in state.waiting:
+    line = line_of(ticket)
+    counts = state.counts
+    if newest and line != "appointment":
+        before = counts.get((ticket.zone, "priority"), 0)
+        if line == "turn":
+            before += counts.get((ticket.zone, "turn"), 0)
+        return before - 1  # less the ticket itself
+    mine, count = _order(ticket), 0
+    for tid in state.queues.get(ticket.zone, ()):
         t = state.tickets[tid]
-        if t.zone != ticket.zone or t.to_staff is not None or t.to_window is not None:
-            continue
-        if t.kind is Kind.APPOINTMENT and ticket.kind is not Kind.APPOINTMENT:
-            continue  # appointments come at their time, not before everyone
-        outranks = t.kind is Kind.PRIORITY and ticket.kind is Kind.NORMAL
-        if outranks or (t.kind == ticket.kind and _order(t) < _order(ticket)):
-            count += 1
+        other = line_of(t)
+        if line == "appointment":
+            count += other == line and (t.appointment_at or 0, t.serial) < (
+                ticket.appointment_at or 0, ticket.serial)
+        elif other == line:
+            count += _order(t) < mine
+        else:
+            count += other == "priority" and line == "turn"
     return count
 
 

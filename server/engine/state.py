@@ -7,11 +7,17 @@ the store. ``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status ch
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from shared.config import HallConfig
-from shared.domain import Kind, Status, WindowStatus
+from shared.domain import FINAL, Kind, Status, WindowStatus
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """The fields as plain data; lists are copied (nothing else in these rows nests)."""
+    return {name: list(v) if isinstance(v := getattr(item, name), list) else v
+            for name in item.__dataclass_fields__}
 
 
 @dataclass
@@ -50,7 +56,7 @@ class Ticket:
     note: str = ""
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Ticket:
@@ -58,6 +64,13 @@ class Ticket:
         data["kind"], data["status"] = Kind(data["kind"]), Status(data["status"])
         data["quota"] = list(data["quota"] or [])
         return cls(**data)
+
+
+def line_of(ticket: Ticket) -> str:
+    """Which line of its zone's queue a ticket stands in when nobody routed it."""
+    if ticket.kind is Kind.APPOINTMENT:
+        return "appointment"
+    return "priority" if ticket.kind is Kind.PRIORITY else "turn"
 
 
 @dataclass
@@ -72,7 +85,7 @@ class Window:
     last_finished: str | None = None  # what the evaluator rates
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Window:
@@ -103,7 +116,7 @@ class Card:
         return f"XB{self.number:06d}"
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Card:
@@ -125,7 +138,7 @@ class Case:
     card: int | None = None
 
     def row(self) -> dict[str, Any]:
-        return {**asdict(self), "trips": len(self.tickets)}
+        return {**_plain(self), "trips": len(self.tickets)}
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:
@@ -148,6 +161,9 @@ class HallState:
     cases: dict[str, Case] = field(default_factory=dict)
     # indexes and change tracking: derived, never compared or stored
     waiting: set[str] = field(default_factory=set, compare=False, repr=False)
+    queues: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
+    routed: set[str] = field(default_factory=set, compare=False, repr=False)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
     by_label: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     dirty: set[tuple[str, Any]] = field(default_factory=set, compare=False, repr=False)
     # what left the live state since the last commit, kept until its last change is stored
@@ -168,15 +184,48 @@ class HallState:
         self.set_status(ticket, ticket.status)
 
     def set_status(self, ticket: Ticket, status: Status) -> None:
+        """Change a ticket's status and keep the waiting indexes true (the only place)."""
         ticket.status = status
+        tid = ticket.id
+        if tid in self.waiting:
+            self.waiting.discard(tid)
+            if tid in self.routed:
+                self.routed.discard(tid)
+            else:
+                self.queues[ticket.zone].discard(tid)
+                key = (ticket.zone, line_of(ticket))
+                self.counts[key] -= 1
         if status is Status.WAITING:
-            self.waiting.add(ticket.id)
+            self._index(ticket)
+        self.dirty.add(("ticket", tid))
+
+    def _index(self, ticket: Ticket) -> None:
+        self.waiting.add(ticket.id)
+        if ticket.to_staff is not None or ticket.to_window is not None:
+            self.routed.add(ticket.id)
         else:
-            self.waiting.discard(ticket.id)
-        self.dirty.add(("ticket", ticket.id))
+            self.queues.setdefault(ticket.zone, set()).add(ticket.id)
+            key = (ticket.zone, line_of(ticket))
+            self.counts[key] = self.counts.get(key, 0) + 1
 
     def touch(self, kind: str, key: Any) -> None:
         self.dirty.add((kind, key))
+
+    def settle(self, ticket: Ticket) -> None:
+        """A past day's ticket that is over leaves memory (one served across midnight)."""
+        if ticket.day != self.day and ticket.status in FINAL:
+            self.prune({ticket.id}, set())
+            self.settle_case(ticket.case)
+
+    def settle_case(self, case_id: str) -> None:
+        """A case leaves memory once no live ticket and no open card needs it."""
+        if case_id not in self.cases:
+            return
+        if any(t.case == case_id for t in self.tickets.values()):
+            return
+        if any(c.case == case_id and c.closed_at is None for c in self.cards.values()):
+            return
+        self.prune(set(), {case_id})
 
     def prune(self, tickets: set[str], cases: set[str]) -> None:
         """Drop finished history from memory; the store still writes its last change."""
@@ -187,7 +236,10 @@ class HallState:
         self.reindex()
 
     def reindex(self) -> None:
-        self.waiting = {t.id for t in self.tickets.values() if t.status is Status.WAITING}
+        self.waiting, self.queues, self.routed, self.counts = set(), {}, set(), {}
+        for ticket in self.tickets.values():
+            if ticket.status is Status.WAITING:
+                self._index(ticket)
         self.by_label = {t.label: t.id for t in self.tickets.values() if t.day == self.day}
 
     # -- comparison --------------------------------------------------------------------------

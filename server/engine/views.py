@@ -27,9 +27,10 @@ def ticket_view(config: HallConfig, ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def queue_view(state: HallState, config: HallConfig, ticket: Ticket) -> dict[str, Any]:
+def queue_view(state: HallState, config: HallConfig, ticket: Ticket, *, newest: bool = False
+               ) -> dict[str, Any]:
     """A ticket with its place: people ahead and the estimated wait, as the kiosk prints."""
-    ahead = ahead_of(state, ticket)
+    ahead = ahead_of(state, ticket, newest=newest)
     return {**ticket_view(config, ticket), "ahead": ahead,
             "wait_minutes": wait_minutes(state, config, ticket, ahead)}
 

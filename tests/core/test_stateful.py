@@ -12,6 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from support import at
 
 from server.engine import Engine
+from server.engine.queue import ahead_of
 from server.hall import Hall, Origin
 from shared import commands as c
 from shared.config import HallConfig
@@ -72,7 +73,10 @@ class HallMachine(RuleBasedStateMachine):
         elif kind == "appt":
             fields["appointment_at"] = self.now + 1200
         for _ in range(count):
-            self.run(c.Issue(zone=zone, **fields), retry=retry)
+            reply = self.run(c.Issue(zone=zone, **fields), retry=retry)
+            if reply:  # the quick count the kiosk prints agrees with the full one
+                ticket = self.hall.state.tickets[reply["ticket"]["id"]]
+                assert reply["ticket"]["ahead"] == ahead_of(self.hall.state, ticket)
 
     @precondition(lambda self: self.cards)
     @rule(data=st.data())
