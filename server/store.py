@@ -45,6 +45,18 @@ class Record:
     request_id: str = ""
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The first reply to a request id, kept so that a retry gets it again."""
+
+    device: str
+    request_id: str
+    op: str
+    seq: int
+    at: float
+    reply: dict[str, Any]
+
+
 _TABLES: dict[str, tuple[type, str]] = {
     "ticket": (Ticket, "tickets"), "window": (Window, "windows"),
     "card": (Card, "cards"), "case": (Case, "cases"),
@@ -126,11 +138,11 @@ class Store:
         return _Transaction(self.conn)
 
     def commit(self, state: HallState, records: list[Record],
-               request: tuple[str, str, str, dict[str, Any]] | None = None) -> None:
-        """Write ``records``, the rows ``state`` marks dirty and the request's reply, at once.
+               requests: list[Reply] = ()) -> None:
+        """Write ``records``, the rows ``state`` marks dirty and the requests' replies at once.
 
-        ``request`` is (device, request id, op, reply). Raises ``StaleState`` when another
-        writer has been here, ``StoreError`` for any other failure; either way nothing stays.
+        Raises ``StaleState`` when another writer has been here, ``StoreError`` for any other
+        failure; either way nothing of it stays in the file.
         """
         try:
             with self.transaction():
@@ -145,13 +157,11 @@ class Store:
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
                     (json.dumps(state.scalars(), ensure_ascii=False),))
-                if request is not None and records:
-                    device, request_id, op, reply = request
-                    self.conn.execute(
-                        "INSERT INTO requests (device, request_id, op, seq, at, reply) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        (device, request_id, op, records[-1].seq, records[-1].at,
-                         json.dumps(reply, ensure_ascii=False)))
+                self.conn.executemany(
+                    "INSERT INTO requests (device, request_id, op, seq, at, reply) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(r.device, r.request_id, r.op, r.seq, r.at,
+                      json.dumps(r.reply, ensure_ascii=False)) for r in requests])
         except StoreError:
             raise
         except sqlite3.Error as e:
@@ -231,9 +241,10 @@ class Store:
             yield Record(r["seq"], r["at"], ev.from_json(json.loads(r["payload"])),
                          r["device"] or "", r["actor"] or "", r["request_id"] or "")
 
-    def replies(self, since: float) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    def replies(self, since: float) -> Iterator[Reply]:
         for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):
-            yield r["device"], r["request_id"], r["op"], json.loads(r["reply"])
+            yield Reply(r["device"], r["request_id"], r["op"], r["seq"], r["at"],
+                        json.loads(r["reply"]))
 
     def integrity(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -140,3 +140,35 @@ def test_online_backup_command(hall, tmp_path: Path):
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert copy.execute("SELECT label FROM tickets").fetchall() == [("A001",)]
     copy.close()
+
+
+def test_a_batch_is_decided_in_order_and_committed_once(hall):
+    commits = []
+    hall.store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else 0)
+    t = at()
+    outcomes = hall.handle_batch([
+        (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="a"), t),
+        (c.Issue(zone="nowhere"), Origin("kiosk-1", request_id="b"), t),
+        (c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="a"), t),
+        (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="a"), t),  # a quick retry
+    ])
+    hall.store.conn.set_trace_callback(None)
+    assert len(commits) == 1
+    assert [o.reply["ticket"]["label"] for o in outcomes if not isinstance(o, Exception)] == [
+        "A001", "A002", "A001"]
+    assert isinstance(outcomes[1], Refused) and outcomes[1].code == "unknown_zone"
+    assert outcomes[3].repeated
+
+
+def test_a_failed_batch_keeps_nothing_and_tells_everyone(hall):
+    hall.handle(c.Issue(zone="shangshi"), now=at())
+    before, seq = hall.state.canonical(), hall.store.max_seq()
+    hall.store.conn.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON requests "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    outcomes = hall.handle_batch([
+        (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="x"), at()),
+        (c.Issue(zone="gongan"), Origin("kiosk-2", request_id="y"), at()),
+    ])
+    assert all(isinstance(o, StoreError) for o in outcomes)
+    assert hall.state.canonical() == before and hall.store.max_seq() == seq
