@@ -32,13 +32,19 @@ def template() -> str:
     return resources.files("shared").joinpath("sample_hall.toml").read_text(encoding="utf-8")
 
 
-def render(pin: str | None = None, *, fast: bool = False) -> tuple[str, Credentials]:
+def render(pin: str | None = None, *, fast: bool = False, always_open: bool = False
+           ) -> tuple[str, Credentials]:
     """The sample configuration with a fresh hash for every PIN and token.
 
     ``pin`` gives every staff member the same PIN (demo and tests); otherwise each gets a
-    random six-digit one. ``fast`` uses a cheap KDF setting, for tests only.
+    random six-digit one. ``fast`` uses a cheap KDF setting, for tests only. ``always_open``
+    leaves out the opening hours, so that a demo runs at any time of day.
     """
     creds = Credentials()
+    text = template()
+    if always_open:
+        start, end = text.index("# 开放时间"), text.index("[[zones]]")
+        text = text[:start] + text[end:]
 
     def fill(m: re.Match[str]) -> str:
         kind, name = m.groups()
@@ -48,18 +54,18 @@ def render(pin: str | None = None, *, fast: bool = False) -> tuple[str, Credenti
         creds.tokens[name] = new_token()
         return hash_token(creds.tokens[name])
 
-    return _PLACEHOLDER.sub(fill, template()), creds
+    return _PLACEHOLDER.sub(fill, text), creds
 
 
 def write_hall(path: Path, *, pin: str | None = None, force: bool = False,
-               fast: bool = False) -> Credentials:
+               fast: bool = False, always_open: bool = False) -> Credentials:
     """Write the sample config at ``path``, its secret beside it and the credentials file."""
     secret_path = path.with_name("hall.secret")
     creds_path = path.with_suffix(".credentials.toml")
     for p in (path, secret_path, creds_path):
         if p.exists() and not force:
             raise FileExistsError(p)
-    text, creds = render(pin, fast=fast)
+    text, creds = render(pin, fast=fast, always_open=always_open)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     _write_private(secret_path, new_hall_secret() + "\n")
