@@ -85,10 +85,11 @@ class Hub:
     async def on_message(self, session: Session, message: str | bytes) -> None:
         rid: Any = None
         try:
-            if not session.bucket.take():
-                raise Refused("rate_limited")
+            limited = not session.bucket.take()  # every frame counts, even broken ones
             request = p.parse_request(message)
             rid = request.id
+            if limited:
+                raise Refused("rate_limited")
             result, repeated = await self.dispatch(session, request)
             reply = p.ok(rid, result)
             if repeated:
