@@ -26,6 +26,7 @@ from shared.config import Device, HallConfig
 from shared.errors import Refused
 from shared.security import verify_pin, verify_token
 
+from .commits import Committer
 from .fanout import Fanout
 from .limits import Bucket, HubLimits, Lockout
 from .session import Session
@@ -41,6 +42,7 @@ class Hub:
         self.limits = limits or HubLimits()
         self.fanout = Fanout(hall, max_buffer=self.limits.max_buffer,
                              counts_interval=self.limits.counts_interval)
+        self.committer = Committer(hall, self.fanout.publish)
         self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.notices: list[dict[str, Any]] = []
         self.started = time.time()
@@ -267,9 +269,7 @@ class Hub:
             await self._check_pin(session, device, command, extra["pin"])
             actor = command.staff
         origin = Origin(device.id, actor, request.key)
-        result = self.hall.handle(command, origin)
-        if result.records:
-            self.fanout.publish(result.records)
+        result = await self.committer.submit(command, origin)  # published when committed
         return result.reply, result.repeated
 
     def _check_window(self, session: Session, window: int) -> None:

@@ -80,16 +80,16 @@ async def test_internal_errors_are_answered_and_the_hub_stays_up(hub, clients, m
     def full_disk(*args, **kwargs):
         raise StoreError("disk full")
 
-    real = hub.hall.handle
-    monkeypatch.setattr(hub.hall, "handle", broken)
+    real = hub.hall.handle_batch
+    monkeypatch.setattr(hub.hall, "handle_batch", broken)
     with pytest.raises(HubError) as info:
         await kiosk.request("issue", zone="shangshi")
     assert info.value.code == "internal" and info.value.message_en
-    monkeypatch.setattr(hub.hall, "handle", full_disk)
+    monkeypatch.setattr(hub.hall, "handle_batch", full_disk)
     with pytest.raises(HubError) as info:
         await kiosk.request("issue", zone="shangshi")
     assert info.value.code == "storage"
-    monkeypatch.setattr(hub.hall, "handle", real)
+    monkeypatch.setattr(hub.hall, "handle_batch", real)
     assert (await kiosk.request("issue", zone="shangshi"))["ticket"]["label"] == "A001"
 
 

@@ -146,3 +146,14 @@ async def test_a_request_sent_while_the_server_is_down_is_done_once(fresh_server
     result = await pending
     assert result["ticket"]["label"] == "D001"
     assert (await kiosk.request("issue", zone="shehui"))["ticket"]["label"] == "D002"
+
+
+async def test_requests_arriving_together_share_one_commit(hub, clients):
+    kiosks = [await clients.device(hub.url, k) for k in ("kiosk-1", "kiosk-2")]
+    await kiosks[0].request("issue", zone="shehui")  # opens the day
+    before = hub.hub.committer.batches
+    replies = await asyncio.gather(*(kiosks[n % 2].request("issue", zone="shehui")
+                                     for n in range(40)))
+    labels = {r["ticket"]["label"] for r in replies}
+    assert len(labels) == 40 and "D041" in labels
+    assert hub.hub.committer.batches - before < 40  # grouped, not one fsync each
