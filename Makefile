@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/onetrip demo
+	$(BIN)/onetrip demo --headless
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,143 @@
+"""Window staff on autopilot: log in, call, serve, now and then recall, miss, transfer,
+suspend, pause, hand out a 续办服务卡, and ask for a rating. Used by ``onetrip demo``.
+
+    python -m caller.autopilot DEMO_DIR URL --windows 1 2 3 --speed 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import random
+import time
+from typing import Any
+
+from shared.client import HubClient, HubError
+from shared.config import HallConfig, load_config
+from shared.sim import CARDS, DemoDir
+
+log = logging.getLogger("onetrip.caller.autopilot")
+
+# How often a window does each of the less common things (per ticket).
+RECALL, NO_SHOW, TRANSFER, SUSPEND, PAUSE, CARD, RATED = 0.1, 0.03, 0.03, 0.02, 0.01, 0.1, 0.8
+RATINGS = [5, 4, 3, 2, 1]
+RATING_WEIGHTS = [80, 14, 4, 1.5, 0.5]  # halls report 99 %+ satisfied
+
+
+class Window:
+    def __init__(self, demo: DemoDir, config: HallConfig, client: HubClient, number: int,
+                 staff: str, speed: float, rng: random.Random) -> None:
+        self.demo, self.config, self.client = demo, config, client
+        self.number, self.staff, self.speed, self.rng = number, staff, speed, rng
+        self.stats = {"window": number, "staff": staff, "served": 0, "missed": 0, "recalls": 0,
+                      "transfers": 0, "cards": 0, "rated": 0, "refused": 0}
+
+    async def ask(self, op: str, **fields: Any) -> dict[str, Any] | None:
+        try:
+            return await self.client.request(op, window=self.number, **fields)
+        except HubError as e:
+            if e.code != "queue_empty":
+                self.stats["refused"] += 1
+                log.info("window %d: %s refused: %s", self.number, op, e.message)
+            return None
+
+    def minutes(self, minutes: float) -> float:
+        """Hall minutes as demo seconds."""
+        return minutes * 60 / self.speed
+
+    async def run(self) -> dict[str, Any]:
+        pins = self.demo.pins()
+        await self.ask("login", staff=self.staff, pin=pins[self.staff])
+        while not self.demo.stopped():
+            called = await self.ask("call_next")
+            if called is None:
+                if not await self.demo.sleep(0.3):
+                    break
+                continue
+            await self.serve(called["ticket"])
+            if self.rng.random() < PAUSE and await self.ask("pause", reason="临时离岗"):
+                await self.demo.sleep(self.minutes(3))
+                await self.ask("resume")
+        # Finish what is in hand, so the day ends clean.
+        await self.ask("finish")
+        await self.ask("logout")
+        return self.stats
+
+    async def serve(self, ticket: dict[str, Any]) -> None:
+        rng = self.rng
+        if rng.random() < RECALL:  # nobody came at once
+            await self.demo.sleep(self.minutes(0.5))
+            if await self.ask("recall"):
+                self.stats["recalls"] += 1
+            if rng.random() < NO_SHOW / RECALL:
+                await self.demo.sleep(self.minutes(0.5))
+                if await self.ask("no_show"):
+                    self.stats["missed"] += 1
+                return
+        await self.ask("start")
+        zone = self.config.zones[ticket["zone"]]
+        matter = zone.matters.get(ticket["matter"] or "")
+        mean = matter.service_minutes if matter else 8.0
+        await self.demo.sleep(self.minutes(rng.gammavariate(4, mean / 4)))
+        roll = rng.random()
+        if roll < TRANSFER:
+            others = [z for z in self.config.zones if z != zone.id]
+            if await self.ask("transfer", to_zone=rng.choice(others), at_head=True,
+                              note="需其他服务区办理"):
+                self.stats["transfers"] += 1
+            return
+        if roll < TRANSFER + SUSPEND and await self.ask("suspend", note="回去取材料"):
+            await self.demo.sleep(self.minutes(2))
+            if await self.ask("call_back", ticket=ticket["id"]) is None:
+                return
+            await self.ask("start")
+        case_done = True
+        if ticket["kind"] != "followup" and rng.random() < CARD:
+            card = await self.ask("issue_card", tips=["请带齐补正材料原件"])
+            if card:
+                self.stats["cards"] += 1
+                case_done = False  # 承诺件: the citizen comes back with the card
+                self.demo.append(CARDS, {"code": card["card"]["code"], "staff": self.staff,
+                                         "back_at": time.time() + rng.uniform(3, 10)})
+        if await self.ask("finish", case_done=case_done):
+            self.stats["served"] += 1
+            if rng.random() < RATED and await self.ask(
+                    "evaluate", level=rng.choices(RATINGS, RATING_WEIGHTS)[0]):
+                self.stats["rated"] += 1
+
+
+async def run(demo: DemoDir, url: str, windows: dict[int, str], speed: float, seed: int
+              ) -> list[dict[str, Any]]:
+    config = load_config(demo.config)
+    tokens = demo.tokens()
+    clients = {n: HubClient(url, device=f"caller-{n}", token=tokens[f"caller-{n}"],
+                            name=f"caller-{n}") for n in windows}
+    await asyncio.gather(*(c.connect(10) for c in clients.values()))
+    rng = random.Random(seed)
+    desks = [Window(demo, config, clients[n], n, staff, speed, random.Random(rng.random()))
+             for n, staff in windows.items()]
+    try:
+        return list(await asyncio.gather(*(d.run() for d in desks)))
+    finally:
+        await asyncio.gather(*(c.close() for c in clients.values()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("demo_dir")
+    parser.add_argument("url")
+    parser.add_argument("--desk", action="append", default=[], metavar="WINDOW=STAFF",
+                        help="a window and who works it, e.g. 3=s001")
+    parser.add_argument("--speed", type=float, default=60, help="hall minutes per minute")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    demo = DemoDir(args.demo_dir)
+    windows = {int(w): s for w, s in (d.split("=") for d in args.desk)}
+    for stats in asyncio.run(run(demo, args.url, windows, args.speed, args.seed)):
+        demo.append("summary.jsonl", {"kind": "window", **stats})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""A kiosk with nobody at the screen: citizens arrive at a busy day's pace, take tickets and
+get them printed; some come back with a 续办服务卡. Used by ``onetrip demo``.
+
+    python -m kiosk.autopilot DEMO_DIR URL DEVICE PRINTER_URL --rate 1.4 --kiosks 2 --index 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import logging
+import random
+import time
+from datetime import datetime
+from typing import Any
+
+from hardware.layouts import TicketSlip
+from hardware.printer import Printer, PrintFailed
+from shared.client import HubClient, HubError
+from shared.config import HallConfig, load_config
+from shared.sim import CARDS, DemoDir
+
+log = logging.getLogger("onetrip.kiosk.autopilot")
+
+# Share of arrivals per zone: 不动产 takes about half a hall's cases (余姚, October: 7,355 of
+# 15,058); the rest spread over the integrated zones.
+ZONE_MIX = {"budongchan": 0.45, "shangshi": 0.15, "gongan": 0.15, "shehui": 0.15,
+            "gongjijin": 0.10}
+
+
+async def run(demo: DemoDir, url: str, device: str, printer_url: str, rate: float,
+              kiosks: int, index: int, seed: int) -> dict[str, Any]:
+    config = load_config(demo.config)
+    rng = random.Random(seed)
+    printer = Printer(printer_url)
+    zones = [z for z in ZONE_MIX if z in config.zones] or sorted(config.zones)
+    weights = [ZONE_MIX.get(z, 0.1) for z in zones]
+    stats = {"device": device, "issued": 0, "printed": 0, "voided": 0, "refused": 0,
+             "redeemed": 0}
+    redeemed: set[str] = set()
+    client = HubClient(url, device=device, token=demo.tokens()[device], name=device)
+    await client.connect(10)
+    try:
+        while await demo.sleep(rng.expovariate(rate)):
+            await redeem_cards(demo, client, kiosks, index, redeemed, stats)
+            zone = config.zones[rng.choices(zones, weights)[0]]
+            fields: dict[str, Any] = {"zone": zone.id}
+            if zone.matters:
+                fields["matter"] = rng.choice(sorted(zone.matters))
+            roll = rng.random()
+            if roll < 0.05:
+                fields["priority_reason"] = rng.choice(config.policy.priority_kinds)
+            elif roll < 0.08:
+                fields["appointment_at"] = time.time() + rng.uniform(0, 30)
+                fields.pop("matter", None)
+            try:
+                ticket = (await client.request("issue", **fields))["ticket"]
+            except HubError as e:
+                stats["refused"] += 1
+                log.info("%s: refused: %s", device, e.message)
+                continue
+            stats["issued"] += 1
+            demo.append(f"issued-{device}.jsonl", {"id": ticket["id"], "label": ticket["label"]})
+            await print_ticket(config, printer, client, ticket, stats)
+    finally:
+        await client.close()
+    return stats
+
+
+async def print_ticket(config: HallConfig, printer: Printer, client: HubClient,
+                       ticket: dict[str, Any], stats: dict[str, Any]) -> None:
+    slip = TicketSlip(
+        hall=config.name, zone=ticket["zone_name"], matter=ticket["matter_name"],
+        number=ticket["label"], kind=ticket["kind"], ahead=ticket["ahead"],
+        wait_minutes=ticket["wait_minutes"],
+        issued_at=datetime.fromtimestamp(ticket["issued_at"], config.tz),
+        status_url=ticket["status_url"],
+    )
+    try:
+        await asyncio.to_thread(printer.print_ticket, slip)
+        stats["printed"] += 1
+    except PrintFailed as failure:
+        # Nobody holds this number: void it so that no window calls a ghost.
+        log.warning("%s: print failed (%s): voiding %s", client.name, failure, ticket["label"])
+        await client.request("void", ticket=ticket["id"], reason=failure.reason)
+        stats["voided"] += 1
+
+
+async def redeem_cards(demo: DemoDir, client: HubClient, kiosks: int, index: int,
+                       redeemed: set[str], stats: dict[str, Any]) -> None:
+    """Citizens whose 续办服务卡 says come back (a few seconds later, in demo time)."""
+    now = time.time()
+    for card in demo.read(CARDS):
+        code = card["code"]
+        mine = int(hashlib.sha1(code.encode()).hexdigest(), 16) % kiosks == index
+        if not mine or code in redeemed or card["back_at"] > now:
+            continue
+        redeemed.add(code)
+        try:
+            ticket = (await client.request("redeem_card", code=code))["ticket"]
+        except HubError as e:
+            log.info("%s: card %s refused: %s", client.name, code, e.message)
+            continue
+        stats["redeemed"] += 1
+        demo.append(f"issued-{client.name}.jsonl", {"id": ticket["id"], "label": ticket["label"],
+                                                    "card": code})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("demo_dir")
+    parser.add_argument("url")
+    parser.add_argument("device")
+    parser.add_argument("printer")
+    parser.add_argument("--rate", type=float, default=1.0, help="arrivals per second")
+    parser.add_argument("--kiosks", type=int, default=1)
+    parser.add_argument("--index", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    demo = DemoDir(args.demo_dir)
+    stats = asyncio.run(run(demo, args.url, args.device, args.printer, args.rate, args.kiosks,
+                            args.index, args.seed))
+    demo.append("summary.jsonl", {"kind": "kiosk", **stats})
+
+
+if __name__ == "__main__":
+    main()
