@@ -1,7 +1,8 @@
 """The window keypad (呼叫器/物理叫号器) on the RS-485 bus, in the ``hardware.frames`` format.
 
 Keypad -> host: ``CMD`` is the key, ``DATA`` what was typed before it (ASCII digits/letters,
-e.g. ``05`` then 转移 = transfer to window 5, ``A012`` then 选呼 = call ticket A012).
+e.g. ``05`` then 转移 = transfer to window 5, ``A012`` then 选呼 = call ticket A012,
+``002*123456`` then 登录 = staff 002 logs in with PIN 123456).
 Host -> keypad: ``02`` shows text on the 7-segment display, ``03`` beeps, ``01`` acknowledges
 a key (for keypads that repeat a key until it is acknowledged).
 """
@@ -28,6 +29,8 @@ class Key(IntEnum):
     PAUSE = 0x12  # 暂停 / 恢复 (DATA: optional reason code)
     TRANSFER = 0x13  # 转移 (DATA: target window)
     SUSPEND = 0x14  # 挂起
+    LOGIN = 0x15  # 登录 (DATA: staff number, ``*``, PIN)
+    LOGOUT = 0x16  # 退出
 
 
 # What each key asks the caller logic to do (names of the calling actions in the protocol).
@@ -42,6 +45,8 @@ ACTIONS: dict[Key, str] = {
     Key.TRANSFER: "transfer",
     Key.SUSPEND: "suspend",
     Key.EVALUATE: "evaluate",
+    Key.LOGIN: "login",
+    Key.LOGOUT: "logout",
 }
 
 

@@ -1,0 +1,265 @@
+"""The bridge's configuration: one TOML file per serial bus (``onetrip bridge --config``).
+
+``load_bridge_config`` returns a complete ``BridgeConfig`` or raises ``shared.config.ConfigError``
+listing every problem as ``file: key: reason``, like the hall config. The device token is never
+in this file's repository: it comes from ``$ONETRIP_BRIDGE_TOKEN``, a ``token_file`` beside the
+config (readable by the bridge's user only), or — on the bridge PC itself — ``token``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shared.config import ConfigError, ConfigIssue
+
+from .ledstrip import ADAPTERS
+
+TOKEN_ENV = "ONETRIP_BRIDGE_TOKEN"
+KINDS = ("keypad", "evaluator", "strip")
+LANGS = ("zh_CN", "en")
+
+
+@dataclass(frozen=True)
+class BusDevice:
+    address: int
+    kind: str  # keypad | evaluator | strip
+    window: int
+    adapter: str = "generic"  # strips only: a name in hardware.ledstrip.ADAPTERS
+
+
+@dataclass(frozen=True)
+class BridgeConfig:
+    hub_url: str
+    device: str
+    token: str = field(repr=False)
+    port: str
+    baudrate: int = 9600
+    devices: dict[int, BusDevice] = field(default_factory=dict)
+    staff_prefix: str = ""  # put before the staff number typed at a keypad ("s" + "002")
+    error_seconds: float = 3.0  # how long a keypad shows a refusal before its state again
+    rate_seconds: int = 30  # how long an evaluator waits for a rating
+    pause_reasons: dict[str, str] = field(default_factory=dict)  # keypad code -> reason text
+    strip_lang: str = "zh_CN"
+    strip_brightness: int | None = None
+    request_timeout: float = 5.0
+    file: str = "<bridge config>"
+
+    @property
+    def windows(self) -> list[int]:
+        return sorted({d.window for d in self.devices.values()})
+
+    def of_kind(self, kind: str, window: int) -> list[BusDevice]:
+        return [d for d in self.devices.values() if d.kind == kind and d.window == window]
+
+    def keypad(self, window: int) -> BusDevice | None:
+        found = self.of_kind("keypad", window)
+        return found[0] if found else None
+
+    def evaluator(self, window: int) -> BusDevice | None:
+        found = self.of_kind("evaluator", window)
+        return found[0] if found else None
+
+
+def load_bridge_config(path: str | os.PathLike[str]) -> BridgeConfig:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError([ConfigIssue(str(path), "-", f"cannot read: {e.strerror}")]) from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([ConfigIssue(str(path), "-", f"not valid TOML: {e}")]) from e
+    return parse_bridge_config(raw, file=str(path), base=path.parent)
+
+
+def parse_bridge_config(
+    raw: dict[str, Any], *, file: str = "<bridge config>", base: Path | None = None
+) -> BridgeConfig:
+    r = _Reader(file)
+    hub = r.table(raw, "hub")
+    url = r.text(hub, "hub.url")
+    if url and not url.startswith(("ws://", "wss://")):
+        r.fail("hub.url", "must start with ws:// or wss://")
+    device = r.text(hub, "hub.device")
+    token = _token(r, hub, base)
+    timeout = r.number(hub, "hub.request_timeout", 5.0, low=0.5)
+    r.unknown(hub, "hub.", {"url", "device", "token", "token_file", "request_timeout"})
+
+    serial = r.table(raw, "serial")
+    port = r.text(serial, "serial.port")
+    baudrate = r.integer(serial, "serial.baudrate", 9600, low=300, high=921600)
+    r.unknown(serial, "serial.", {"port", "baudrate"})
+
+    keypad = r.table(raw, "keypad", required=False)
+    prefix = r.text(keypad, "keypad.staff_prefix", "")
+    error_seconds = r.number(keypad, "keypad.error_seconds", 3.0, low=0.5)
+    reasons_raw = r.table(keypad, "keypad.pause_reasons", required=False)
+    reasons = {}
+    for code, text in reasons_raw.items():
+        if isinstance(text, str) and text:
+            reasons[code] = text
+        else:
+            r.fail(f"keypad.pause_reasons.{code}", "must be a text")
+    r.unknown(keypad, "keypad.", {"staff_prefix", "error_seconds", "pause_reasons"})
+
+    evaluator = r.table(raw, "evaluator", required=False)
+    rate_seconds = r.integer(evaluator, "evaluator.rate_seconds", 30, low=5, high=255)
+    r.unknown(evaluator, "evaluator.", {"rate_seconds"})
+
+    strip = r.table(raw, "strip", required=False)
+    lang = r.text(strip, "strip.lang", "zh_CN")
+    if lang not in LANGS:
+        r.fail("strip.lang", f"must be one of {', '.join(LANGS)}")
+    brightness = r.integer(strip, "strip.brightness", None, low=0, high=15)
+    r.unknown(strip, "strip.", {"lang", "brightness"})
+
+    devices = _devices(r, raw)
+    r.unknown(raw, "", {"hub", "serial", "keypad", "evaluator", "strip", "devices"})
+    if r.issues:
+        raise ConfigError(r.issues)
+    return BridgeConfig(
+        hub_url=url,
+        device=device,
+        token=token,
+        port=port,
+        baudrate=baudrate,
+        devices=devices,
+        staff_prefix=prefix,
+        error_seconds=error_seconds,
+        rate_seconds=rate_seconds,
+        pause_reasons=reasons,
+        strip_lang=lang,
+        strip_brightness=brightness,
+        request_timeout=timeout,
+        file=file,
+    )
+
+
+def _token(r: _Reader, hub: dict[str, Any], base: Path | None) -> str:
+    if os.environ.get(TOKEN_ENV):
+        return os.environ[TOKEN_ENV].strip()
+    name = r.text(hub, "hub.token_file", "")
+    if name:
+        path = (base or Path.cwd()) / name
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except OSError as e:
+            r.fail("hub.token_file", f"cannot read {path}: {e.strerror}")
+            return ""
+        if not token:
+            r.fail("hub.token_file", f"{path} is empty")
+        return token
+    token = r.text(hub, "hub.token", "")
+    if not token:
+        r.fail("hub.token", f"no device token: set token_file, token or ${TOKEN_ENV}")
+    return token
+
+
+def _devices(r: _Reader, raw: dict[str, Any]) -> dict[int, BusDevice]:
+    devices: dict[int, BusDevice] = {}
+    for i, d in enumerate(r.array(raw, "devices")):
+        key = f"devices[{i}]"
+        kind = r.text(d, f"{key}.kind")
+        if kind and kind not in KINDS:
+            r.fail(f"{key}.kind", f"'{kind}' is not one of {', '.join(KINDS)}")
+        adapter = r.text(d, f"{key}.adapter", "generic")
+        if adapter not in ADAPTERS:
+            r.fail(f"{key}.adapter", f"'{adapter}' is not one of {', '.join(ADAPTERS)}")
+        elif kind != "strip" and "adapter" in d:
+            r.fail(f"{key}.adapter", "only LED strips have an adapter")
+        # Frame devices have a one-byte address, 0 being broadcast; ascii strips count to 999.
+        high = 999 if kind == "strip" and adapter == "ascii" else 255
+        address = r.integer(d, f"{key}.address", _REQUIRED, low=1, high=high)
+        window = r.integer(d, f"{key}.window", _REQUIRED, low=1, high=99999)
+        r.unknown(d, f"{key}.", {"address", "kind", "window", "adapter"})
+        if address is None or window is None or kind not in KINDS:
+            continue
+        if address in devices:
+            r.fail(f"{key}.address", f"address {address} is used twice on this bus")
+            continue
+        if kind in ("keypad", "evaluator") and any(
+            o.kind == kind and o.window == window for o in devices.values()
+        ):
+            r.fail(f"{key}.window", f"window {window} already has a {kind} on this bus")
+            continue
+        devices[address] = BusDevice(
+            address, kind, window, adapter if kind == "strip" else "generic"
+        )
+    if not devices and not r.issues:
+        r.fail("devices", "no devices: add at least one [[devices]]")
+    return devices
+
+
+class _Reader:
+    """Typed access to the raw TOML that records a ConfigIssue instead of raising."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[ConfigIssue] = []
+
+    def fail(self, key: str, reason: str) -> None:
+        self.issues.append(ConfigIssue(self.file, key, reason))
+
+    def _value(
+        self,
+        table: dict[str, Any],
+        key: str,
+        default: Any,
+        kind: type | tuple[type, ...],
+        what: str,
+    ) -> Any:
+        leaf = key.rsplit(".", 1)[-1]
+        if leaf not in table:
+            if default is _REQUIRED:
+                self.fail(key, "missing")
+                return None
+            return default
+        value = table[leaf]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            self.fail(key, f"must be {what}, not {type(value).__name__}")
+            return None if default is _REQUIRED else default
+        return value
+
+    def text(self, table: dict[str, Any], key: str, default: str | None = None) -> str:
+        value = self._value(table, key, _REQUIRED if default is None else default, str, "text")
+        return value or ""
+
+    def integer(
+        self, table: dict[str, Any], key: str, default: Any, low: int, high: int
+    ) -> int | None:
+        """``default=_REQUIRED`` for a key that must be there."""
+        value = self._value(table, key, default, int, "a whole number")
+        if value is not None and not low <= value <= high:
+            self.fail(key, f"{value} is out of range {low}..{high}")
+            return None if default is _REQUIRED else default
+        return value
+
+    def number(self, table: dict[str, Any], key: str, default: float, low: float) -> float:
+        value = self._value(table, key, default, (int, float), "a number")
+        if value < low:
+            self.fail(key, f"must be at least {low}")
+            return default
+        return float(value)
+
+    def table(self, table: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
+        return self._value(table, key, _REQUIRED if required else {}, dict, "a table") or {}
+
+    def array(self, table: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        items = []
+        for i, item in enumerate(self._value(table, key, [], list, "a list of tables") or []):
+            if isinstance(item, dict):
+                items.append(item)
+            else:
+                self.fail(f"{key}[{i}]", "must be a table")
+        return items
+
+    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
+        for name in table:
+            if name not in known:
+                self.fail(f"{prefix}{name}", "unknown key (misspelt?)")
+
+
+_REQUIRED = object()
