@@ -1,7 +1,10 @@
-"""``onetrip printer ...``: test a printer, read its status, or run a virtual one.
+"""``onetrip printer ...``: test a printer, read its status, or run a virtual one;
+``onetrip bridge --config BRIDGE.toml``: connect a serial bus of keypads, evaluators and LED
+strips to the hall hub.
 
-``register(subparsers)`` adds the ``printer`` group to the main ``onetrip`` command; every
-handler is ``func(args) -> int``. ``python -m hardware.cli printer ...`` works on its own.
+``register(subparsers)`` adds the ``printer`` group and ``bridge`` to the main ``onetrip``
+command; every handler is ``func(args) -> int``. ``python -m hardware.cli printer ...`` works on
+its own.
 """
 
 from __future__ import annotations
@@ -160,8 +163,49 @@ def cmd_virtual(args: argparse.Namespace, stop: threading.Event | None = None) -
     return 0
 
 
+def cmd_bridge(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from shared.config import ConfigError
+
+    from .bridge import Bridge
+    from .bridge_config import load_bridge_config
+
+    try:
+        config = load_bridge_config(args.config)
+    except ConfigError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        print(f"{len(exc.issues)} error(s): the bridge did not start", file=sys.stderr)
+        return 2
+    if args.check:
+        kinds = sorted({d.kind for d in config.devices.values()})
+        print(
+            f"{args.config}: ok: {len(config.devices)} devices ({', '.join(kinds)}) on "
+            f"{config.port}, windows {', '.join(map(str, config.windows))}"
+        )
+        return 0
+
+    async def run() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        return await Bridge(config).run(stop)
+
+    return asyncio.run(run())
+
+
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``printer test|status|virtual`` to an argparse subparsers object."""
+    """Add ``printer test|status|virtual`` and ``bridge`` to an argparse subparsers object."""
+    bridge = subparsers.add_parser(
+        "bridge", help="connect a serial bus of keypads, evaluators and LED strips to the hub"
+    )
+    bridge.add_argument("--config", type=Path, required=True, metavar="BRIDGE.toml",
+                        help="the bridge's TOML file (hub, serial port, devices)")  # fmt: skip
+    bridge.add_argument("--check", action="store_true", help="check the config and exit")
+    bridge.set_defaults(func=cmd_bridge)
+
     group = subparsers.add_parser(
         "printer", help="test a receipt printer, read its status, or run a virtual one"
     )

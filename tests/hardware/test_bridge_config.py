@@ -1,5 +1,5 @@
-"""The bridge's config file (every problem as file: key: reason), its token sources, and what
-the bridge shows for a window's state."""
+"""The bridge's config file (every problem as file: key: reason), its token sources, the
+``onetrip bridge`` command, and what the bridge shows for a window's state."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from hardware.bridge_config import TOKEN_ENV, load_bridge_config
 from hardware.bridge_views import error_display, keypad_display, strip_view
+from shared.cli import main
 from shared.config import ConfigError
 
 GOOD = """
@@ -150,6 +151,18 @@ def test_unreadable_files(tmp_path: Path) -> None:
     assert "not valid TOML" in problems(write(tmp_path, "[hub"))[0]
     path = write(tmp_path, GOOD.replace('token_file = "bridge.token"', 'token_file = "nope"'))
     assert any("hub.token_file: cannot read" in p for p in problems(path))
+
+
+def test_cli_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    assert main(["bridge", "--config", str(write(tmp_path, GOOD)), "--check"]) == 0
+    assert "4 devices" in capsys.readouterr().out
+    bad = write(tmp_path, GOOD.replace('kind = "keypad"', 'kind = "keyboard"'))
+    assert main(["bridge", "--config", str(bad), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert "devices[0].kind" in err and "the bridge did not start" in err
 
 
 def test_keypad_display_per_window_state() -> None:
