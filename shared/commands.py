@@ -7,12 +7,15 @@ refuses unknown ops, missing or unknown fields and wrong types with ``Refused('b
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, get_args, get_origin
+from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 from .errors import Refused
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -202,19 +205,32 @@ def from_json(op: str, fields: dict[str, Any]) -> Command:
     cls = COMMANDS.get(op)
     if cls is None:
         raise Refused("unknown_op", op=op)
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(fields) - set(known))
+    return build(cls, fields)
+
+
+def build(cls: type[T], fields: dict[str, Any]) -> T:
+    """An instance of the dataclass ``cls`` from JSON fields, every field checked.
+
+    Unknown fields, missing fields and wrong types are refused with ``bad_request``.
+    """
+    required, hints = _shape(cls)
+    unknown = sorted(set(fields) - hints.keys())
     if unknown:
         raise Refused("bad_request", detail=f"unknown field {unknown[0]}")
-    values: dict[str, Any] = {}
-    for name, f in known.items():
+    for name in required:
         if name not in fields:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise Refused("bad_request", detail=f"missing field {name}")
-            continue
-        values[name] = _coerce(fields[name], hints[name], name)
-    return cls(**values)
+            raise Refused("bad_request", detail=f"missing field {name}")
+    return cls(**{name: _coerce(value, hints[name], name) for name, value in fields.items()})
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """(required field names, field types) of a dataclass, worked out once."""
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)
+    required = tuple(f.name for f in fields if f.default is dataclasses.MISSING
+                     and f.default_factory is dataclasses.MISSING)
+    return required, {f.name: hints[f.name] for f in fields}
 
 
 def to_json(command: Command) -> dict[str, Any]:

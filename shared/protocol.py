@@ -11,10 +11,8 @@ it missed something and takes a new snapshot.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -287,23 +285,11 @@ def _with_id(refusal: Refused, rid: Any) -> Refused:
 
 
 def read_op(op: str, fields: dict[str, Any]) -> ReadOp:
-    """Build a non-mutating op from its fields, with the same checks as ``commands.from_json``."""
+    """Build a non-mutating op from its fields, with the same checks as the commands."""
     cls = READ_OPS.get(op)
     if cls is None:
         raise Refused("unknown_op", op=op)
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(fields) - set(known))
-    if unknown:
-        raise Refused("bad_request", detail=f"unknown field {unknown[0]}")
-    values: dict[str, Any] = {}
-    for name, f in known.items():
-        if name not in fields:
-            if f.default is dataclasses.MISSING:
-                raise Refused("bad_request", detail=f"missing field {name}")
-            continue
-        values[name] = c._coerce(fields[name], hints[name], name)
-    return cls(**values)
+    return c.build(cls, fields)
 
 
 def split_extra(op: str, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

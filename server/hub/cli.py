@@ -22,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
     p.add_argument("--tls-cert", type=Path, help="PEM certificate: serve wss:// and https://")
     p.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
-    p.add_argument("--kiosk-rate", type=float, metavar="N",
-                   help="requests per second one kiosk may send (default 10)")
+    p.add_argument("--rate", action="append", default=[], metavar="ROLE=N",
+                   help="requests per second one connection of ROLE may send, e.g. kiosk=50 "
+                        "(defaults: kiosk 10, caller 20, display 20, bridge 200)")
     p.set_defaults(func=cmd_server)
 
 
@@ -35,23 +36,28 @@ def cmd_server(args: argparse.Namespace) -> int:
             print(issue, file=sys.stderr)
         print(f"{len(e.issues)} error(s): the server did not start", file=sys.stderr)
         return 2
+    try:
+        rates = {role: float(n) for role, n in (r.split("=") for r in args.rate)}
+    except ValueError:
+        print("--rate takes ROLE=N, e.g. --rate kiosk=50", file=sys.stderr)
+        return 2
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_serve(config, args))
+        return asyncio.run(_serve(config, args, rates))
     except OSError as e:
         print(f"onetrip server: {e}", file=sys.stderr)
         return 1
 
 
-async def _serve(config: object, args: argparse.Namespace) -> int:
+async def _serve(config: object, args: argparse.Namespace, rates: dict[str, float]) -> int:
     from .limits import HubLimits
     from .server import start_hub, tls_context
 
     limits = HubLimits()
-    if args.kiosk_rate:
-        limits = limits.with_rate("kiosk", args.kiosk_rate)
+    for role, per_second in rates.items():
+        limits = limits.with_rate(role, per_second)
     ssl = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
     running = await start_hub(config, args.db, host=args.host, port=args.port,  # type: ignore
                               ssl=ssl, limits=limits)
