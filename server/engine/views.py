@@ -67,8 +67,8 @@ def card_view(config: HallConfig, card: Card) -> dict[str, Any]:
 
 def zone_counts(state: HallState) -> dict[str, int]:
     """Tickets waiting per zone (follow-ups and transfers counted in their zone)."""
-    counts: dict[str, int] = {}
-    for tid in state.waiting:
+    counts = {zone: len(queue) for zone, queue in state.queues.items() if queue}
+    for tid in state.routed:  # few: the indexes make the rest a count
         zone = state.tickets[tid].zone
         counts[zone] = counts.get(zone, 0) + 1
     return counts

@@ -13,6 +13,8 @@ from support import at
 
 from server.engine import Engine
 from server.engine.queue import ahead_of
+from server.engine.state import line_of
+from server.engine.views import zone_counts
 from server.hall import Hall, Origin
 from shared import commands as c
 from shared.config import HallConfig
@@ -177,6 +179,16 @@ class HallMachine(RuleBasedStateMachine):
                 assert places[t.id] == 1
             if t.status in FINAL or t.status is Status.WAITING:
                 assert places[t.id] == 0
+
+    @invariant()
+    def indexes_agree_with_the_tickets(self) -> None:
+        state = self.hall.state
+        waiting = [t for t in state.tickets.values() if t.status is Status.WAITING]
+        assert state.waiting == {t.id for t in waiting}
+        assert zone_counts(state) == dict(Counter(t.zone for t in waiting))
+        lines = Counter((t.zone, line_of(t)) for t in waiting
+                        if t.to_staff is None and t.to_window is None)
+        assert {k: v for k, v in state.counts.items() if v} == dict(lines)
 
     @invariant()
     def numbers_unique_per_zone_per_day(self) -> None:
