@@ -1,0 +1,185 @@
+"""``onetrip bench``: the hall server's figures, measured between real processes on loopback.
+
+Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``:
+
+- ``fanout``: 100 boards, 200 windows calling, 20 kiosks issuing; the time from a window's
+  ``call_next`` leaving the caller to the ``called`` push arriving at each board.
+- ``throughput``: 20 kiosks issuing as fast as they are answered, with durable commits
+  (``synchronous=FULL``): acknowledged tickets per second.
+- ``busyday``: a day of 7,000 tickets (鄞州's daily load) issued and served end to end as fast
+  as it goes: wall time, and the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .hall import write_big_hall
+
+RATES = ["kiosk=100000", "caller=100000", "display=100000"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="measure the hall server (fan-out, throughput, busy day)")
+    p.add_argument("which", nargs="*", metavar="BENCH",
+                   help="fanout, throughput, busyday (default: all three)")
+    p.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
+    p.add_argument("--dir", type=Path, help="work in this folder and keep it (logs, raw times)")
+    p.set_defaults(func=cmd_bench)
+
+
+def emit(bench: str, metric: str, value: float, unit: str) -> None:
+    print(json.dumps({"bench": bench, "metric": metric, "value": round(value, 3),
+                      "unit": unit}), flush=True)
+
+
+class Server:
+    """``onetrip server`` in its own process on a fresh database."""
+
+    def __init__(self, folder: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        (folder / "hall.db").unlink(missing_ok=True)
+        self.log = (folder / "server.log").open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "server", "--config", str(folder / "hall.toml"),
+             "--db", str(folder / "hall.db"), "--host", "127.0.0.1", "--port", str(self.port),
+             *[f"--rate={r}" for r in RATES]],
+            stdout=subprocess.PIPE, stderr=self.log)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().decode()
+        if "listening" not in line:
+            raise RuntimeError(f"the server did not start: see {folder / 'server.log'}")
+        self.url = f"ws://127.0.0.1:{self.port}"
+
+    def peak_memory_mib(self) -> float:
+        """VmHWM: the most resident memory the server process ever had (Linux)."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return float("nan")
+        kib = next(int(line.split()[1]) for line in status.splitlines()
+                   if line.startswith("VmHWM"))
+        return kib / 1024
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def load(folder: Path, url: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "server.bench.load", args[0], str(folder),
+                             url, *args[1:]], stdout=subprocess.PIPE, text=True)
+
+
+def result(proc: subprocess.Popen[str], timeout: float = 600) -> dict[str, Any]:
+    out, _ = proc.communicate(timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"a load process failed ({proc.returncode})")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def fanout(folder: Path, quick: bool) -> None:
+    server = Server(folder)
+    try:
+        (folder / "stop").unlink(missing_ok=True)
+        (folder / "boards.ready").unlink(missing_ok=True)
+        boards = load(folder, server.url, "boards", "--count", "100")
+        deadline = time.monotonic() + 60
+        while not (folder / "boards.ready").exists():
+            if time.monotonic() > deadline or boards.poll() is not None:
+                raise RuntimeError("the boards did not connect")
+            time.sleep(0.05)
+        seconds = "15" if quick else "60"
+        callers = load(folder, server.url, "windows", "--windows", "200", "--kiosks", "20",
+                       "--seconds", seconds, "--call-every", "20", "--issue-rate", "10")
+        result(callers)
+        (folder / "stop").touch()
+        result(boards)
+    finally:
+        server.stop()
+    sent: dict[str, int] = json.loads((folder / "sent.json").read_text())
+    received = json.loads((folder / "received.json").read_text())
+    per_board = [(ns - sent[t]) / 1e6 for _, t, ns in received if t in sent]
+    last: dict[str, int] = {}
+    for _, t, ns in received:
+        last[t] = max(last.get(t, 0), ns)
+    to_all = [(ns - sent[t]) / 1e6 for t, ns in last.items() if t in sent]
+    counts: dict[str, int] = {}
+    for _, t, _ns in received:
+        counts[t] = counts.get(t, 0) + 1
+    missing = sum(100 - counts.get(t, 0) for t in sent)
+    emit("fanout", "calls", len(sent), "calls")
+    emit("fanout", "calls_per_second", len(sent) / float(seconds), "calls/s")
+    emit("fanout", "pushes_missing", missing, "pushes")
+    for name, values in (("board", per_board), ("all_boards", to_all)):
+        emit("fanout", f"{name}_p50", percentile(values, 50), "ms")
+        emit("fanout", f"{name}_p99", percentile(values, 99), "ms")
+        emit("fanout", f"{name}_max", max(values), "ms")
+
+
+def throughput(folder: Path, quick: bool) -> None:
+    server = Server(folder)
+    try:
+        seconds = "4" if quick else "15"
+        start = str(time.time() + 3)
+        procs = [load(folder, server.url, "issue", "--first", str(first), "--kiosks", "10",
+                      "--seconds", seconds, "--start-at", start) for first in (1, 11)]
+        results = [result(p) for p in procs]
+    finally:
+        server.stop()
+    acked = sum(r["acked"] for r in results)
+    took = max(r["seconds"] for r in results)
+    emit("throughput", "tickets_per_second", acked / took, "tickets/s")
+    emit("throughput", "tickets", acked, "tickets")
+
+
+def busyday(folder: Path, quick: bool) -> None:
+    server = Server(folder)
+    try:
+        tickets = "1000" if quick else "7000"
+        r = result(load(folder, server.url, "day", "--tickets", tickets, "--kiosks", "20",
+                        "--windows", "100"))
+        memory = server.peak_memory_mib()
+    finally:
+        server.stop()
+    emit("busyday", "tickets", r["served"], "tickets")
+    emit("busyday", "wall_time", r["seconds"], "s")
+    emit("busyday", "tickets_per_second", r["served"] / r["seconds"], "tickets/s")
+    emit("busyday", "server_peak_memory", memory, "MiB")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    print(json.dumps({"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                      f"Python {platform.python_version()}, {platform.system()}"}), flush=True)
+    with tempfile.TemporaryDirectory(prefix="onetrip-bench-") as tmp:
+        folder = args.dir or Path(tmp)
+        write_big_hall(folder)
+        benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
+        for which in args.which or list(benches):
+            if which not in benches:
+                print(f"onetrip bench: no bench '{which}' (fanout, throughput, busyday)",
+                      file=sys.stderr)
+                return 2
+            benches[which](folder, args.quick)
+    return 0
