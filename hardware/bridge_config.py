@@ -9,12 +9,12 @@ config (readable by the bridge's user only), or — on the bridge PC itself — 
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shared.config import ConfigError, ConfigIssue
+from shared.config import ConfigError, read_toml
+from shared.tomlreader import REQUIRED, TomlReader
 
 from .ledstrip import ADAPTERS
 
@@ -66,19 +66,13 @@ class BridgeConfig:
 
 def load_bridge_config(path: str | os.PathLike[str]) -> BridgeConfig:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError([ConfigIssue(str(path), "-", f"cannot read: {e.strerror}")]) from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError([ConfigIssue(str(path), "-", f"not valid TOML: {e}")]) from e
-    return parse_bridge_config(raw, file=str(path), base=path.parent)
+    return parse_bridge_config(read_toml(path), file=str(path), base=path.parent)
 
 
 def parse_bridge_config(
     raw: dict[str, Any], *, file: str = "<bridge config>", base: Path | None = None
 ) -> BridgeConfig:
-    r = _Reader(file)
+    r = TomlReader(file)
     hub = r.table(raw, "hub")
     url = r.text(hub, "hub.url")
     if url and not url.startswith(("ws://", "wss://")):
@@ -138,7 +132,7 @@ def parse_bridge_config(
     )
 
 
-def _token(r: _Reader, hub: dict[str, Any], base: Path | None) -> str:
+def _token(r: TomlReader, hub: dict[str, Any], base: Path | None) -> str:
     if os.environ.get(TOKEN_ENV):
         return os.environ[TOKEN_ENV].strip()
     name = r.text(hub, "hub.token_file", "")
@@ -158,7 +152,7 @@ def _token(r: _Reader, hub: dict[str, Any], base: Path | None) -> str:
     return token
 
 
-def _devices(r: _Reader, raw: dict[str, Any]) -> dict[int, BusDevice]:
+def _devices(r: TomlReader, raw: dict[str, Any]) -> dict[int, BusDevice]:
     devices: dict[int, BusDevice] = {}
     for i, d in enumerate(r.array(raw, "devices")):
         key = f"devices[{i}]"
@@ -172,8 +166,8 @@ def _devices(r: _Reader, raw: dict[str, Any]) -> dict[int, BusDevice]:
             r.fail(f"{key}.adapter", "only LED strips have an adapter")
         # Frame devices have a one-byte address, 0 being broadcast; ascii strips count to 999.
         high = 999 if kind == "strip" and adapter == "ascii" else 255
-        address = r.integer(d, f"{key}.address", _REQUIRED, low=1, high=high)
-        window = r.integer(d, f"{key}.window", _REQUIRED, low=1, high=99999)
+        address = r.integer(d, f"{key}.address", REQUIRED, low=1, high=high)
+        window = r.integer(d, f"{key}.window", REQUIRED, low=1, high=99999)
         r.unknown(d, f"{key}.", {"address", "kind", "window", "adapter"})
         if address is None or window is None or kind not in KINDS:
             continue
@@ -191,75 +185,3 @@ def _devices(r: _Reader, raw: dict[str, Any]) -> dict[int, BusDevice]:
     if not devices and not r.issues:
         r.fail("devices", "no devices: add at least one [[devices]]")
     return devices
-
-
-class _Reader:
-    """Typed access to the raw TOML that records a ConfigIssue instead of raising."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.issues: list[ConfigIssue] = []
-
-    def fail(self, key: str, reason: str) -> None:
-        self.issues.append(ConfigIssue(self.file, key, reason))
-
-    def _value(
-        self,
-        table: dict[str, Any],
-        key: str,
-        default: Any,
-        kind: type | tuple[type, ...],
-        what: str,
-    ) -> Any:
-        leaf = key.rsplit(".", 1)[-1]
-        if leaf not in table:
-            if default is _REQUIRED:
-                self.fail(key, "missing")
-                return None
-            return default
-        value = table[leaf]
-        if not isinstance(value, kind) or isinstance(value, bool):
-            self.fail(key, f"must be {what}, not {type(value).__name__}")
-            return None if default is _REQUIRED else default
-        return value
-
-    def text(self, table: dict[str, Any], key: str, default: str | None = None) -> str:
-        value = self._value(table, key, _REQUIRED if default is None else default, str, "text")
-        return value or ""
-
-    def integer(
-        self, table: dict[str, Any], key: str, default: Any, low: int, high: int
-    ) -> int | None:
-        """``default=_REQUIRED`` for a key that must be there."""
-        value = self._value(table, key, default, int, "a whole number")
-        if value is not None and not low <= value <= high:
-            self.fail(key, f"{value} is out of range {low}..{high}")
-            return None if default is _REQUIRED else default
-        return value
-
-    def number(self, table: dict[str, Any], key: str, default: float, low: float) -> float:
-        value = self._value(table, key, default, (int, float), "a number")
-        if value < low:
-            self.fail(key, f"must be at least {low}")
-            return default
-        return float(value)
-
-    def table(self, table: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
-        return self._value(table, key, _REQUIRED if required else {}, dict, "a table") or {}
-
-    def array(self, table: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        items = []
-        for i, item in enumerate(self._value(table, key, [], list, "a list of tables") or []):
-            if isinstance(item, dict):
-                items.append(item)
-            else:
-                self.fail(f"{key}[{i}]", "must be a table")
-        return items
-
-    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
-        for name in table:
-            if name not in known:
-                self.fail(f"{prefix}{name}", "unknown key (misspelt?)")
-
-
-_REQUIRED = object()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .hours import WEEKDAYS, Hours, Period
 from .security import is_pin_hash, is_token_hash
+from .tomlreader import ConfigIssue, TomlReader
 
 ROLES = ("kiosk", "caller", "display", "bridge", "admin")
 SECRET_ENV = "ONETRIP_HALL_SECRET"
@@ -104,39 +104,33 @@ class HallConfig:
         return next((z for z in self.zones.values() if z.prefix == prefix), None)
 
 
-@dataclass(frozen=True)
-class ConfigIssue:
-    file: str
-    key: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.reason}"
-
-
 class ConfigError(Exception):
     def __init__(self, issues: list[ConfigIssue]) -> None:
         self.issues = issues
         super().__init__("\n".join(map(str, issues)))
 
 
-def load_config(path: str | os.PathLike[str], *, secret: bytes | None = None) -> HallConfig:
-    """Read, check and build the configuration; ``ConfigError`` lists every problem."""
-    path = Path(path)
+def read_toml(path: Path) -> dict[str, Any]:
+    """The raw TOML of a config file; a missing or broken file is a ``ConfigError`` too."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError([ConfigIssue(str(path), "-", f"cannot read: {e.strerror}")]) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError([ConfigIssue(str(path), "-", f"not valid TOML: {e}")]) from e
-    return parse_config(raw, file=str(path), base=path.parent, secret=secret)
+
+
+def load_config(path: str | os.PathLike[str], *, secret: bytes | None = None) -> HallConfig:
+    """Read, check and build the configuration; ``ConfigError`` lists every problem."""
+    path = Path(path)
+    return parse_config(read_toml(path), file=str(path), base=path.parent, secret=secret)
 
 
 def parse_config(
     raw: dict[str, Any], *, file: str = "<config>", base: Path | None = None,
     secret: bytes | None = None,
 ) -> HallConfig:
-    r = _Reader(file)
+    r = TomlReader(file)
     hall = r.table(raw, "hall")
     name = r.text(hall, "hall.name")
     timezone = r.text(hall, "hall.timezone", "Asia/Shanghai")
@@ -167,7 +161,7 @@ def parse_config(
     )
 
 
-def _read_secret(r: _Reader, hall: dict[str, Any], base: Path | None) -> bytes | None:
+def _read_secret(r: TomlReader, hall: dict[str, Any], base: Path | None) -> bytes | None:
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV].encode()
     name = r.text(hall, "hall.secret_file", "")
@@ -185,7 +179,7 @@ def _read_secret(r: _Reader, hall: dict[str, Any], base: Path | None) -> bytes |
     return secret
 
 
-def _zones(r: _Reader, raw: dict[str, Any]) -> dict[str, Zone]:
+def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:
     zones: dict[str, Zone] = {}
     prefixes: dict[str, str] = {}
     for i, z in enumerate(r.array(raw, "zones", required=True)):
@@ -221,7 +215,7 @@ def _zones(r: _Reader, raw: dict[str, Any]) -> dict[str, Zone]:
     return zones
 
 
-def _windows(r: _Reader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, Window]:
+def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, Window]:
     windows: dict[int, Window] = {}
     for i, w in enumerate(r.array(raw, "windows", required=True)):
         key = f"windows[{i}]"
@@ -247,7 +241,7 @@ def _windows(r: _Reader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[in
     return windows
 
 
-def _staff(r: _Reader, raw: dict[str, Any]) -> dict[str, Staff]:
+def _staff(r: TomlReader, raw: dict[str, Any]) -> dict[str, Staff]:
     staff: dict[str, Staff] = {}
     for i, s in enumerate(r.array(raw, "staff")):
         key = f"staff[{i}]"
@@ -270,7 +264,7 @@ def _staff(r: _Reader, raw: dict[str, Any]) -> dict[str, Staff]:
     return staff
 
 
-def _devices(r: _Reader, raw: dict[str, Any], windows: dict[int, Window]) -> dict[str, Device]:
+def _devices(r: TomlReader, raw: dict[str, Any], windows: dict[int, Window]) -> dict[str, Device]:
     devices: dict[str, Device] = {}
     for i, d in enumerate(r.array(raw, "devices")):
         key = f"devices[{i}]"
@@ -299,7 +293,7 @@ def _devices(r: _Reader, raw: dict[str, Any], windows: dict[int, Window]) -> dic
     return devices
 
 
-def _policy(r: _Reader, raw: dict[str, Any]) -> Policy:
+def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
     p = r.table(raw, "policy", required=False)
     d = Policy()
     policy = Policy(
@@ -319,7 +313,7 @@ def _policy(r: _Reader, raw: dict[str, Any]) -> Policy:
     return policy
 
 
-def _hours(r: _Reader, raw: dict[str, Any]) -> Hours:
+def _hours(r: TomlReader, raw: dict[str, Any]) -> Hours:
     h = r.table(raw, "hours", required=False)
     if not h:
         return Hours(weekly={d: (Period(0, 24 * 60),) for d in range(7)})
@@ -346,93 +340,3 @@ def _hours(r: _Reader, raw: dict[str, Any]) -> Hours:
     r.unknown(h, "hours.", {*WEEKDAYS, "noon_duty", "dates"})
     return Hours(weekly=weekly, noon_duty=periods(h.get("noon_duty", []), "hours.noon_duty"),
                  dates=dates)
-
-
-class _Reader:
-    """Typed access to the raw TOML that records a ConfigIssue instead of raising."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.issues: list[ConfigIssue] = []
-
-    def fail(self, key: str, reason: str) -> None:
-        self.issues.append(ConfigIssue(self.file, key, reason))
-
-    def _leaf(self, key: str) -> str:
-        return key.rsplit(".", 1)[-1]
-
-    def _get(self, table: dict[str, Any], key: str, default: Any, kind: type | tuple[type, ...],
-             what: str, check: Callable[[Any], str | None] | None = None) -> Any:
-        if self._leaf(key) not in table:
-            if default is _REQUIRED:
-                self.fail(key, "missing")
-                return None
-            return default
-        value = table[self._leaf(key)]
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            self.fail(key, f"must be {what}, not {type(value).__name__}")
-            return None if default is _REQUIRED else default
-        problem = check(value) if check else None
-        if problem:
-            self.fail(key, problem)
-            return None if default is _REQUIRED else default
-        return value
-
-    def text(self, table: dict[str, Any], key: str, default: Any = None) -> str:
-        value = self._get(table, key, _REQUIRED if default is None else default, str, "text")
-        return value or ""
-
-    def ident(self, table: dict[str, Any], key: str) -> str:
-        def check(v: str) -> str | None:
-            ok = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", v)
-            return None if ok else "use letters, digits, '-' and '_'"
-        return self._get(table, key, _REQUIRED, str, "text", check) or ""
-
-    def flag(self, table: dict[str, Any], key: str, default: bool) -> bool:
-        return bool(self._get(table, key, default, bool, "true or false"))
-
-    def count(self, table: dict[str, Any], key: str, default: int | None, low: int = 0
-              ) -> int | None:
-        def check(v: int) -> str | None:
-            return None if v >= low else f"must be at least {low}"
-        return self._get(table, key, default, int, "a whole number", check)
-
-    def number(self, table: dict[str, Any], key: str, default: float, low: float = 0) -> float:
-        def check(v: float) -> str | None:
-            return None if v >= low else f"must be at least {low}"
-        return float(self._get(table, key, default, (int, float), "a number", check))
-
-    def table(self, table: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
-        value = self._get(table, key, _REQUIRED if required else {}, dict, "a table")
-        return value or {}
-
-    def array(self, table: dict[str, Any], key: str, required: bool = False
-              ) -> list[dict[str, Any]]:
-        value = self._get(table, key, _REQUIRED if required else [], list, "a list of tables")
-        items = []
-        for i, item in enumerate(value or []):
-            if isinstance(item, dict):
-                items.append(item)
-            else:
-                self.fail(f"{key}[{i}]", "must be a table")
-        if required and value == []:
-            self.fail(key, "at least one is needed")
-        return items
-
-    def array_of(self, table: dict[str, Any], key: str, kind: type) -> list[Any]:
-        value = self._get(table, key, [], list, "a list")
-        good = []
-        for i, item in enumerate(value or []):
-            if isinstance(item, kind) and not isinstance(item, bool):
-                good.append(item)
-            else:
-                self.fail(f"{key}[{i}]", f"must be {kind.__name__}")
-        return good
-
-    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
-        for name in table:
-            if name not in known:
-                self.fail(f"{prefix}{name}", "unknown key (misspelt?)")
-
-
-_REQUIRED = object()
