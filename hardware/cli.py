@@ -174,9 +174,7 @@ def cmd_bridge(args: argparse.Namespace) -> int:
     try:
         config = load_bridge_config(args.config)
     except ConfigError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        print(f"{len(exc.issues)} error(s): the bridge did not start", file=sys.stderr)
+        exc.report("the bridge did not start")
         return 2
     if args.check:
         kinds = sorted({d.kind for d in config.devices.values()})

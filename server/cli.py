@@ -57,9 +57,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.path)
     except ConfigError as e:
-        for issue in e.issues:
-            print(issue, file=sys.stderr)
-        print(f"{len(e.issues)} error(s)", file=sys.stderr)
+        e.report()
         return 1
     print(f"{args.path}: ok — {config.name}: {len(config.zones)} zones, "
           f"{len(config.windows)} windows, {len(config.staff)} staff, "

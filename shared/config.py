@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .hours import WEEKDAYS, Hours, Period
@@ -108,6 +109,16 @@ class ConfigError(Exception):
     def __init__(self, issues: list[ConfigIssue]) -> None:
         self.issues = issues
         super().__init__("\n".join(map(str, issues)))
+
+    def report(self, outcome: str = "", file: TextIO | None = None) -> None:
+        """Print every issue, then ``N error(s)`` and the ``outcome`` (to stderr by default).
+
+        Every command that checks a config file reports a bad one this way.
+        """
+        out = file if file is not None else sys.stderr  # looked up now: tests swap sys.stderr
+        for issue in self.issues:
+            print(issue, file=out)
+        print(f"{len(self.issues)} error(s)" + (f": {outcome}" if outcome else ""), file=out)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -32,9 +32,7 @@ def cmd_server(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as e:
-        for issue in e.issues:
-            print(issue, file=sys.stderr)
-        print(f"{len(e.issues)} error(s): the server did not start", file=sys.stderr)
+        e.report("the server did not start")
         return 2
     try:
         rates = {role: float(n) for role, n in (r.split("=") for r in args.rate)}
