@@ -21,6 +21,7 @@ from .keypad import HostCmd, Key
 from .ledstrip import ADAPTERS, GenericStrip, StripCommand
 from .port import Decoder
 from .pty_link import PtyLink
+from .worker import ThreadWorker
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class LedStripEmulator(EmulatedDevice):
             self.level = cmd.level
 
 
-class EmulatedBus:
+class EmulatedBus(ThreadWorker):
     """One serial line behind a pty, with the devices on it.
 
     ``protocol`` is ``frames`` (keypads, evaluators, generic strips) or a strip adapter name
@@ -148,8 +149,7 @@ class EmulatedBus:
             adapter = ADAPTERS[protocol]
             self._decoder_factory = lambda: adapter.decoder(f"emulated strips {self.path}")
         self.decoder = self._decoder_factory()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._write_lock = threading.Lock()
 
     @property
@@ -168,22 +168,11 @@ class EmulatedBus:
     def noise(self, data: bytes) -> bool:
         return self.send(data)
 
-    def start(self) -> EmulatedBus:
-        self._thread = threading.Thread(target=self._run, name=f"bus {self.path}", daemon=True)
-        self._thread.start()
-        return self
+    def _thread_name(self) -> str:
+        return f"bus {self.path}"
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+    def _cleanup(self) -> None:
         self.link.close()
-
-    def __enter__(self) -> EmulatedBus:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import serial
 
 from .frames import FrameDecoder
+from .worker import ThreadWorker
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class Decoder(Protocol):
     def expire(self) -> None: ...
 
 
-class SerialPortReader:
+class SerialPortReader(ThreadWorker):
     def __init__(
         self,
         url: str,
@@ -49,11 +50,10 @@ class SerialPortReader:
         self._baudrate = baudrate
         self._backoff = backoff
         self._quiet_gap = quiet_gap  # silence that ends a partial frame (~100 byte times at 9600)
-        self._stop = threading.Event()
+        super().__init__()
         self._port: serial.SerialBase | None = None
         self._write_lock = threading.Lock()
         self._connected = threading.Event()
-        self._thread: threading.Thread | None = None
         self.reconnects = 0
 
     @property
@@ -62,23 +62,6 @@ class SerialPortReader:
 
     def wait_connected(self, timeout: float) -> bool:
         return self._connected.wait(timeout)
-
-    def start(self) -> SerialPortReader:
-        self._thread = threading.Thread(target=self._run, name=f"port {self.label}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self._close()
-
-    def __enter__(self) -> SerialPortReader:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def write(self, data: bytes) -> bool:
         with self._write_lock:
@@ -95,6 +78,12 @@ class SerialPortReader:
         return True
 
     # -- the thread ----------------------------------------------------------------------------
+    def _thread_name(self) -> str:
+        return f"port {self.label}"
+
+    def _cleanup(self) -> None:
+        self._close()
+
     def _open(self) -> serial.SerialBase:
         return serial.serial_for_url(
             self.url, baudrate=self._baudrate, timeout=self._quiet_gap, write_timeout=1.0

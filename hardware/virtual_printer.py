@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import escpos_codes as c
 from .escpos_parser import EscPosParser, Receipt, ReceiptDone, Request
+from .worker import ThreadWorker
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +276,7 @@ def register_virtual_printer(printer: VirtualPrinter) -> VirtualPrinter:
     return printer
 
 
-class VirtualSerialPrinter:
+class VirtualSerialPrinter(ThreadWorker):
     """The virtual printer behind a pty: print to ``serial://<.path>`` as to a serial printer."""
 
     def __init__(self, printer: VirtualPrinter, link: str | Path | None = None) -> None:
@@ -283,8 +284,7 @@ class VirtualSerialPrinter:
 
         self.printer = printer
         self.link = PtyLink(link)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     @property
     def path(self) -> str:
@@ -294,24 +294,11 @@ class VirtualSerialPrinter:
     def url(self) -> str:
         return f"serial://{self.path}?baudrate=9600"
 
-    def start(self) -> VirtualSerialPrinter:
-        self._thread = threading.Thread(
-            target=self._run, name="virtual-serial-printer", daemon=True
-        )
-        self._thread.start()
-        return self
+    def _thread_name(self) -> str:
+        return "virtual-serial-printer"
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+    def _cleanup(self) -> None:
         self.link.close()
-
-    def __enter__(self) -> VirtualSerialPrinter:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _run(self) -> None:
         session = self.printer.session()  # a serial line is one endless stream
