@@ -15,14 +15,14 @@ from typing import Any
 
 from shared.client import HubClient, HubError
 from shared.config import HallConfig, load_config
+from shared.domain import RATING_LEVELS
 from shared.sim import CARDS, DemoDir
 
 log = logging.getLogger("onetrip.caller.autopilot")
 
 # How often a window does each of the less common things (per ticket).
 RECALL, NO_SHOW, TRANSFER, SUSPEND, PAUSE, CARD, RATED = 0.1, 0.03, 0.03, 0.02, 0.01, 0.1, 0.8
-RATINGS = [5, 4, 3, 2, 1]
-RATING_WEIGHTS = [80, 14, 4, 1.5, 0.5]  # halls report 99 %+ satisfied
+RATING_WEIGHTS = [80, 14, 4, 1.5, 0.5]  # for RATING_LEVELS: halls report 99 %+ satisfied
 
 
 class Window:
@@ -103,7 +103,7 @@ class Window:
         if await self.ask("finish", case_done=case_done):
             self.stats["served"] += 1
             if rng.random() < RATED and await self.ask(
-                    "evaluate", level=rng.choices(RATINGS, RATING_WEIGHTS)[0]):
+                    "evaluate", level=rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0]):
                 self.stats["rated"] += 1
 
 

@@ -35,5 +35,5 @@ class WindowStatus(StrEnum):
     PAUSED = "paused"  # 暂停服务, with a reason
 
 
-# 好差评: the national five levels, 5 best.
-RATINGS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+# 好差评: the national five levels, 5 (非常满意) best; their names are texts ``rating.N``.
+RATING_LEVELS = (5, 4, 3, 2, 1)

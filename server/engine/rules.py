@@ -149,7 +149,7 @@ def issue(state: HallState, config: HallConfig, cmd: c.Issue, now: float) -> lis
     quota: list[str] = []
     if matter is not None and kind is not Kind.APPOINTMENT:
         if matter.daily_limit is not None:
-            key = f"{matter.id}"
+            key = matter.id
             if state.taken.get(key, 0) >= matter.daily_limit:
                 raise Refused("daily_limit", matter=matter.name)
             quota.append(key)
