@@ -27,6 +27,7 @@ from typing import Any
 from .hall import write_big_hall
 
 RATES = ["kiosk=100000", "caller=100000", "display=100000"]
+BOARDS, BOARD_PROCESSES = 100, 4
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -103,11 +104,12 @@ def fanout(folder: Path, quick: bool) -> None:
     server = Server(folder)
     try:
         (folder / "stop").unlink(missing_ok=True)
-        (folder / "boards.ready").unlink(missing_ok=True)
-        boards = load(folder, server.url, "boards", "--count", "100")
+        firsts = range(1, BOARDS + 1, BOARDS // BOARD_PROCESSES)
+        boards = [load(folder, server.url, "boards", "--first", str(first), "--count",
+                       str(BOARDS // BOARD_PROCESSES)) for first in firsts]
         deadline = time.monotonic() + 60
-        while not (folder / "boards.ready").exists():
-            if time.monotonic() > deadline or boards.poll() is not None:
+        while not all((folder / f"boards-{first}.ready").exists() for first in firsts):
+            if time.monotonic() > deadline or any(b.poll() is not None for b in boards):
                 raise RuntimeError("the boards did not connect")
             time.sleep(0.05)
         seconds = "15" if quick else "60"
@@ -115,11 +117,13 @@ def fanout(folder: Path, quick: bool) -> None:
                        "--seconds", seconds, "--call-every", "20", "--issue-rate", "10")
         result(callers)
         (folder / "stop").touch()
-        result(boards)
+        for b in boards:
+            result(b)
     finally:
         server.stop()
     sent: dict[str, int] = json.loads((folder / "sent.json").read_text())
-    received = json.loads((folder / "received.json").read_text())
+    received = [r for first in firsts
+                for r in json.loads((folder / f"received-{first}.json").read_text())]
     per_board = [(ns - sent[t]) / 1e6 for _, t, ns in received if t in sent]
     last: dict[str, int] = {}
     for _, t, ns in received:
@@ -128,7 +132,7 @@ def fanout(folder: Path, quick: bool) -> None:
     counts: dict[str, int] = {}
     for _, t, _ns in received:
         counts[t] = counts.get(t, 0) + 1
-    missing = sum(100 - counts.get(t, 0) for t in sent)
+    missing = sum(BOARDS - counts.get(t, 0) for t in sent)
     emit("fanout", "calls", len(sent), "calls")
     emit("fanout", "calls_per_second", len(sent) / float(seconds), "calls/s")
     emit("fanout", "pushes_missing", missing, "pushes")

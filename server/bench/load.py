@@ -1,6 +1,6 @@
 """Load generators for ``onetrip bench``, each run as its own process against a real server.
 
-    python -m server.bench.load boards  FOLDER URL --count 100
+    python -m server.bench.load boards  FOLDER URL --first 1 --count 25
     python -m server.bench.load windows FOLDER URL --windows 200 --kiosks 20 --seconds 20
     python -m server.bench.load issue   FOLDER URL --first 1 --kiosks 10 --seconds 10
     python -m server.bench.load day     FOLDER URL --tickets 7000 --kiosks 20 --windows 100
@@ -44,8 +44,10 @@ async def wait_for_stop(folder: Path) -> None:
         await asyncio.sleep(0.05)
 
 
-async def boards(folder: Path, url: str, count: int) -> dict[str, Any]:
-    """``count`` hall boards; every call each one is pushed, with its arrival time."""
+async def boards(folder: Path, url: str, first: int, count: int) -> dict[str, Any]:
+    """Hall boards ``first`` … ``first + count - 1``; every call each one is pushed, with its
+    arrival time. Real boards are machines of their own: the bench spreads them over a few
+    processes so that one process reading a hundred sockets in turn does not add its own delay."""
     seen: list[tuple[int, str, int]] = []
 
     def board(n: int) -> HubClient:
@@ -55,13 +57,13 @@ async def boards(folder: Path, url: str, count: int) -> dict[str, Any]:
         return client(url, folder, f"display-{n}", topics=[HALL], on_event=on_event,
                       keep_events=0)
 
-    clients = [board(n) for n in range(1, count + 1)]
+    clients = [board(n) for n in range(first, first + count)]
     await asyncio.gather(*(c.connect() for c in clients))
-    (folder / "boards.ready").touch()
+    (folder / f"boards-{first}.ready").touch()
     await wait_for_stop(folder)
     await asyncio.sleep(0.5)  # the last pushes
     await asyncio.gather(*(c.close() for c in clients))
-    (folder / "received.json").write_text(json.dumps(seen))
+    (folder / f"received-{first}.json").write_text(json.dumps(seen))
     return {"boards": count, "received": len(seen)}
 
 
@@ -181,7 +183,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=7000)
     a = parser.parse_args()
     job = {
-        "boards": lambda: boards(a.folder, a.url, a.count),
+        "boards": lambda: boards(a.folder, a.url, a.first, a.count),
         "windows": lambda: windows(a.folder, a.url, a.windows, a.kiosks, a.seconds,
                                    a.call_every, a.issue_rate),
         "issue": lambda: issue(a.folder, a.url, a.first, a.kiosks, a.seconds, a.start_at),
