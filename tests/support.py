@@ -1,9 +1,17 @@
-"""Helpers for every test folder: the sample hall, and hall-local times."""
+"""Helpers for every test folder: the sample hall, hall-local times, and a hub process."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import time
 import tomllib
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import IO, Self
 from zoneinfo import ZoneInfo
 
 from shared.config import HallConfig, parse_config
@@ -11,6 +19,7 @@ from shared.config import HallConfig, parse_config
 TZ = ZoneInfo("Asia/Shanghai")
 SECRET = b"test-secret-0123456789abcdef0123456789"
 PIN = "123456"
+ROOT = Path(__file__).resolve().parents[1]  # the checkout: `python -m server.hub` runs from here
 
 
 def at(day: int = 24, hour: int = 9, minute: int = 0, second: float = 0, month: int = 11
@@ -30,3 +39,82 @@ def make_config(text: str, **changes: object) -> HallConfig:
         else:
             raw[key] = value
     return parse_config(raw, secret=SECRET)
+
+
+class HubProcess:
+    """``onetrip server`` in a subprocess on 127.0.0.1; ``start()`` waits for its "listening"
+    line and keeps the port it reports (``port=0``: any free one, the same one on restart)."""
+
+    def __init__(self, config_path: Path, db: Path, port: int = 0,
+                 extra: Sequence[str] = ()) -> None:
+        self.config_path, self.db, self.port, self.extra = config_path, db, port, tuple(extra)
+        self.proc: subprocess.Popen[str] | None = None
+
+    def _stderr(self) -> IO[str] | int:
+        """Where the server's log goes (a subclass may give an open file; it is closed here)."""
+        return subprocess.PIPE
+
+    def _exit_report(self) -> str:
+        """What to say when the server ends before it listens."""
+        assert self.proc is not None and self.proc.stderr is not None
+        return f"{self.proc.wait()} {self.proc.stderr.read()}"
+
+    def start(self, timeout: float = 15.0) -> Self:
+        stderr = self._stderr()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "server.hub", "--config", str(self.config_path),
+                 "--db", str(self.db), "--host", "127.0.0.1", "--port", str(self.port),
+                 *self.extra],
+                cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True,
+                stdout=subprocess.PIPE, stderr=stderr,
+            )  # fmt: skip
+        finally:
+            if not isinstance(stderr, int):
+                stderr.close()  # the child has its own copy
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"server exited: {self._exit_report()}")
+            m = re.search(r"listening on ws://[\d.]+:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                return self
+        raise TimeoutError("the server did not report its port")
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_uri(self) -> str:
+        """The hall database, read-only, for sqlite3.connect(..., uri=True)."""
+        return f"file:{self.db}?mode=ro"
+
+    def kill(self) -> None:
+        """SIGKILL: nothing is flushed on the way out."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> int:
+        """SIGTERM, and SIGKILL if it has not ended in 10 s; its exit code."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                return self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                return self.proc.wait(5)
+        return self.proc.returncode if self.proc else 0
+
+    def restart(self) -> Self:
+        """Stop and start again on the same port and database."""
+        self.stop()
+        return self.start()

@@ -3,17 +3,14 @@ the bridge the sample hall with a real hall server process."""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import IO
 
 import pytest
+from support import PIN, HubProcess
 
 from hardware.layouts import CardSlip, TicketSlip
 from hardware.virtual_printer import VirtualPrinter, VirtualPrinterServer
@@ -62,9 +59,6 @@ def virtual_server(tmp_path) -> Iterator[VirtualPrinterServer]:
 
 
 # --- the bridge: a real hall server process and the sample hall --------------------------------
-PIN = "123456"
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @dataclass
 class SampleHall:
@@ -81,55 +75,18 @@ def sample_hall(tmp_path_factory: pytest.TempPathFactory) -> SampleHall:
     return SampleHall(path, creds.tokens)
 
 
-class HallServer:
-    """``onetrip server`` in a subprocess on loopback; ``restart()`` keeps its port and db."""
+class HallServer(HubProcess):
+    """The hall server for the bridge tests; its log goes to ``log_path``."""
 
     def __init__(self, hall: SampleHall, db: Path, log_path: Path) -> None:
-        self.hall, self.db, self.log_path = hall, db, log_path
-        self.port = 0
-        self.proc: subprocess.Popen[str] | None = None
+        super().__init__(hall.config_path, db)
+        self.hall, self.log_path = hall, log_path
 
-    def start(self, timeout: float = 15.0) -> HallServer:
-        log_file = self.log_path.open("a", encoding="utf-8")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.hub", "--config", str(self.hall.config_path),
-             "--db", str(self.db), "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True,
-            stdout=subprocess.PIPE, stderr=log_file,
-        )  # fmt: skip
-        log_file.close()
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-            m = re.search(r"listening on ws://[\d.]+:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return self
-        raise TimeoutError("the server did not report its port")
+    def _stderr(self) -> IO[str]:
+        return self.log_path.open("a", encoding="utf-8")  # appended to across restarts
 
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
-
-    @property
-    def db_uri(self) -> str:
-        return f"file:{self.db}?mode=ro"
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-    def restart(self) -> HallServer:
-        self.stop()
-        return self.start()
+    def _exit_report(self) -> str:
+        return self.log_path.read_text()[-2000:]
 
 
 @pytest.fixture

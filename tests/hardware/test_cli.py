@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from hardware.cli import register
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*argv: str) -> int:

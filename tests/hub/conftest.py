@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +13,12 @@ from typing import Any
 
 import pytest
 import websockets
+from support import PIN, HubProcess
 
 from server.hub import RunningHub, start_hub
 from shared.client import HubClient
 from shared.config import HallConfig, load_config
 from shared.sample import write_hall
-
-PIN = "123456"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -67,51 +61,13 @@ def private_hall_files(tmp_path_factory: pytest.TempPathFactory) -> HallFiles:
 
 
 # --- a real server process ----------------------------------------------------------------
-class ServerProcess:
-    """``onetrip server`` in a subprocess on 127.0.0.1; ``start()`` waits for its port line."""
+class ServerProcess(HubProcess):
+    """``onetrip server`` for the hub tests, on a sample hall's files."""
 
     def __init__(self, files: HallFiles, db: Path, port: int = 0,
                  extra: tuple[str, ...] = ()) -> None:
-        self.files, self.db, self.port, self.extra = files, db, port, extra
-        self.proc: subprocess.Popen[str] | None = None
-
-    def start(self, timeout: float = 15.0) -> ServerProcess:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.hub", "--config", str(self.files.config_path),
-             "--db", str(self.db), "--host", "127.0.0.1", "--port", str(self.port),
-             *self.extra],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + timeout
-        assert self.proc.stdout is not None
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError(f"server exited: {self.proc.wait()} {self.proc.stderr.read()}")
-            m = re.search(r"listening on ws://[\d.]+:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return self
-        raise TimeoutError("the server did not report its port")
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def stop(self) -> int:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            return self.proc.wait(10)
-        return self.proc.returncode if self.proc else 0
+        super().__init__(files.config_path, db, port, extra)
+        self.files = files
 
 
 @pytest.fixture(scope="session")

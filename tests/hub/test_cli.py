@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from .conftest import ROOT
+from support import ROOT
 
 
 def test_a_config_error_lists_every_issue_and_does_not_start(hall_files, tmp_path):
