@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from . import commands as c
+from .config import ROLES as DEVICE_ROLES  # the hub knows the roles the hall config accepts
 from .errors import Refused
 
 VERSION = 1
@@ -26,7 +27,6 @@ MAX_TOPICS = 64  # topics one connection may hold
 
 # Roles: the device roles of the hall config, and a connection that has shown no credentials.
 ANONYMOUS = "anonymous"
-DEVICE_ROLES = ("kiosk", "caller", "display", "bridge", "admin")
 ROLES = (ANONYMOUS, *DEVICE_ROLES)
 
 
