@@ -26,12 +26,29 @@ RATING_WEIGHTS = [80, 14, 4, 1.5, 0.5]  # for RATING_LEVELS: halls report 99 %+ 
 
 
 class Window:
-    def __init__(self, demo: DemoDir, config: HallConfig, client: HubClient, number: int,
-                 staff: str, speed: float, rng: random.Random) -> None:
+    def __init__(
+        self,
+        demo: DemoDir,
+        config: HallConfig,
+        client: HubClient,
+        number: int,
+        staff: str,
+        speed: float,
+        rng: random.Random,
+    ) -> None:
         self.demo, self.config, self.client = demo, config, client
         self.number, self.staff, self.speed, self.rng = number, staff, speed, rng
-        self.stats = {"window": number, "staff": staff, "served": 0, "missed": 0, "recalls": 0,
-                      "transfers": 0, "cards": 0, "rated": 0, "refused": 0}
+        self.stats = {
+            "window": number,
+            "staff": staff,
+            "served": 0,
+            "missed": 0,
+            "recalls": 0,
+            "transfers": 0,
+            "cards": 0,
+            "rated": 0,
+            "refused": 0,
+        }
 
     async def ask(self, op: str, **fields: Any) -> dict[str, Any] | None:
         try:
@@ -83,8 +100,9 @@ class Window:
         roll = rng.random()
         if roll < TRANSFER:
             others = [z for z in self.config.zones if z != zone.id]
-            if await self.ask("transfer", to_zone=rng.choice(others), at_head=True,
-                              note="需其他服务区办理"):
+            if await self.ask(
+                "transfer", to_zone=rng.choice(others), at_head=True, note="需其他服务区办理"
+            ):
                 self.stats["transfers"] += 1
             return
         if roll < TRANSFER + SUSPEND and await self.ask("suspend", note="回去取材料"):
@@ -98,25 +116,37 @@ class Window:
             if card:
                 self.stats["cards"] += 1
                 case_done = False  # 承诺件: the citizen comes back with the card
-                self.demo.append(CARDS, {"code": card["card"]["code"], "staff": self.staff,
-                                         "back_at": time.time() + rng.uniform(3, 10)})
+                self.demo.append(
+                    CARDS,
+                    {
+                        "code": card["card"]["code"],
+                        "staff": self.staff,
+                        "back_at": time.time() + rng.uniform(3, 10),
+                    },
+                )
         if await self.ask("finish", case_done=case_done):
             self.stats["served"] += 1
             if rng.random() < RATED and await self.ask(
-                    "evaluate", level=rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0]):
+                "evaluate", level=rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0]
+            ):
                 self.stats["rated"] += 1
 
 
-async def run(demo: DemoDir, url: str, windows: dict[int, str], speed: float, seed: int
-              ) -> list[dict[str, Any]]:
+async def run(
+    demo: DemoDir, url: str, windows: dict[int, str], speed: float, seed: int
+) -> list[dict[str, Any]]:
     config = load_config(demo.config)
     tokens = demo.tokens()
-    clients = {n: HubClient(url, device=f"caller-{n}", token=tokens[f"caller-{n}"],
-                            name=f"caller-{n}") for n in windows}
+    clients = {
+        n: HubClient(url, device=f"caller-{n}", token=tokens[f"caller-{n}"], name=f"caller-{n}")
+        for n in windows
+    }
     await asyncio.gather(*(c.connect(10) for c in clients.values()))
     rng = random.Random(seed)
-    desks = [Window(demo, config, clients[n], n, staff, speed, random.Random(rng.random()))
-             for n, staff in windows.items()]
+    desks = [
+        Window(demo, config, clients[n], n, staff, speed, random.Random(rng.random()))
+        for n, staff in windows.items()
+    ]
     try:
         return list(await asyncio.gather(*(d.run() for d in desks)))
     finally:
@@ -127,8 +157,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("demo_dir")
     parser.add_argument("url")
-    parser.add_argument("--desk", action="append", default=[], metavar="WINDOW=STAFF",
-                        help="a window and who works it, e.g. 3=s001")
+    parser.add_argument(
+        "--desk",
+        action="append",
+        default=[],
+        metavar="WINDOW=STAFF",
+        help="a window and who works it, e.g. 3=s001",
+    )
     parser.add_argument("--speed", type=float, default=60, help="hall minutes per minute")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -22,11 +22,23 @@ async def run(demo: DemoDir, url: str, device: str) -> dict[str, Any]:
     def on_event(push: dict[str, Any]) -> None:
         if push.get("event") in (Events.CALLED, Events.RECALLED):
             call = push["call"]
-            calls.append({"seq": push["seq"], "ticket": call["ticket_id"],
-                          "window": call["window"], "announce": call["announce"]["zh_CN"]})
+            calls.append(
+                {
+                    "seq": push["seq"],
+                    "ticket": call["ticket_id"],
+                    "window": call["window"],
+                    "announce": call["announce"]["zh_CN"],
+                }
+            )
 
-    client = HubClient(url, device=device, token=demo.tokens()[device], topics=[HALL],
-                       on_event=on_event, name=device)
+    client = HubClient(
+        url,
+        device=device,
+        token=demo.tokens()[device],
+        topics=[HALL],
+        on_event=on_event,
+        name=device,
+    )
     await client.connect(10)
     # A board stays until the very end: the demo stops the windows first and the boards last.
     while await demo.sleep(3600, STOP_BOARDS):
@@ -34,8 +46,12 @@ async def run(demo: DemoDir, url: str, device: str) -> dict[str, Any]:
     await client.close()
     for call in calls:
         demo.append(f"calls-{device}.jsonl", call)
-    return {"device": device, "calls": len(calls), "connects": client.connects,
-            "resyncs": client.resyncs}
+    return {
+        "device": device,
+        "calls": len(calls),
+        "connects": client.connects,
+        "resyncs": client.resyncs,
+    }
 
 
 def main() -> None:

@@ -25,19 +25,25 @@ log = logging.getLogger("onetrip.kiosk.autopilot")
 
 # Share of arrivals per zone: 不动产 takes about half a hall's cases (余姚, October: 7,355 of
 # 15,058); the rest spread over the integrated zones.
-ZONE_MIX = {"budongchan": 0.45, "shangshi": 0.15, "gongan": 0.15, "shehui": 0.15,
-            "gongjijin": 0.10}
+ZONE_MIX = {"budongchan": 0.45, "shangshi": 0.15, "gongan": 0.15, "shehui": 0.15, "gongjijin": 0.10}
 
 
-async def run(demo: DemoDir, url: str, device: str, printer_url: str, rate: float,
-              kiosks: int, index: int, seed: int) -> dict[str, Any]:
+async def run(
+    demo: DemoDir,
+    url: str,
+    device: str,
+    printer_url: str,
+    rate: float,
+    kiosks: int,
+    index: int,
+    seed: int,
+) -> dict[str, Any]:
     config = load_config(demo.config)
     rng = random.Random(seed)
     printer = Printer(printer_url)
     zones = [z for z in ZONE_MIX if z in config.zones] or sorted(config.zones)
     weights = [ZONE_MIX.get(z, 0.1) for z in zones]
-    stats = {"device": device, "issued": 0, "printed": 0, "voided": 0, "refused": 0,
-             "redeemed": 0}
+    stats = {"device": device, "issued": 0, "printed": 0, "voided": 0, "refused": 0, "redeemed": 0}
     redeemed: set[str] = set()
     client = HubClient(url, device=device, token=demo.tokens()[device], name=device)
     await client.connect(10)
@@ -68,11 +74,20 @@ async def run(demo: DemoDir, url: str, device: str, printer_url: str, rate: floa
     return stats
 
 
-async def print_ticket(config: HallConfig, printer: Printer, client: HubClient,
-                       ticket: dict[str, Any], stats: dict[str, Any]) -> None:
+async def print_ticket(
+    config: HallConfig,
+    printer: Printer,
+    client: HubClient,
+    ticket: dict[str, Any],
+    stats: dict[str, Any],
+) -> None:
     slip = TicketSlip(
-        hall=config.name, zone=ticket["zone_name"], matter=ticket["matter_name"],
-        number=ticket["label"], kind=ticket["kind"], ahead=ticket["ahead"],
+        hall=config.name,
+        zone=ticket["zone_name"],
+        matter=ticket["matter_name"],
+        number=ticket["label"],
+        kind=ticket["kind"],
+        ahead=ticket["ahead"],
         wait_minutes=ticket["wait_minutes"],
         issued_at=datetime.fromtimestamp(ticket["issued_at"], config.tz),
         status_url=ticket["status_url"],
@@ -87,8 +102,14 @@ async def print_ticket(config: HallConfig, printer: Printer, client: HubClient,
         stats["voided"] += 1
 
 
-async def redeem_cards(demo: DemoDir, client: HubClient, kiosks: int, index: int,
-                       redeemed: set[str], stats: dict[str, Any]) -> None:
+async def redeem_cards(
+    demo: DemoDir,
+    client: HubClient,
+    kiosks: int,
+    index: int,
+    redeemed: set[str],
+    stats: dict[str, Any],
+) -> None:
     """Citizens whose 续办服务卡 says come back (a few seconds later, in demo time)."""
     now = time.time()
     for card in demo.read(CARDS):
@@ -103,8 +124,10 @@ async def redeem_cards(demo: DemoDir, client: HubClient, kiosks: int, index: int
             log.info("%s: card %s refused: %s", client.name, code, e.message)
             continue
         stats["redeemed"] += 1
-        demo.append(f"issued-{client.name}.jsonl", {"id": ticket["id"], "label": ticket["label"],
-                                                    "card": code})
+        demo.append(
+            f"issued-{client.name}.jsonl",
+            {"id": ticket["id"], "label": ticket["label"], "card": code},
+        )
 
 
 def main() -> None:
@@ -120,8 +143,11 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     demo = DemoDir(args.demo_dir)
-    stats = asyncio.run(run(demo, args.url, args.device, args.printer, args.rate, args.kiosks,
-                            args.index, args.seed))
+    stats = asyncio.run(
+        run(
+            demo, args.url, args.device, args.printer, args.rate, args.kiosks, args.index, args.seed
+        )
+    )
     demo.append("summary.jsonl", {"kind": "kiosk", **stats})
 
 

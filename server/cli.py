@@ -59,9 +59,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     except ConfigError as e:
         e.report()
         return 1
-    print(f"{args.path}: ok — {config.name}: {len(config.zones)} zones, "
-          f"{len(config.windows)} windows, {len(config.staff)} staff, "
-          f"{len(config.devices)} devices")
+    print(
+        f"{args.path}: ok — {config.name}: {len(config.zones)} zones, "
+        f"{len(config.windows)} windows, {len(config.staff)} staff, "
+        f"{len(config.devices)} devices"
+    )
     return 0
 
 
@@ -84,7 +86,7 @@ def cmd_hash_token(args: argparse.Namespace) -> int:
     token = args.token or new_token()
     if not args.token:
         print(f"token: {token}")
-    print(f"token_hash = \"{hash_token(token)}\"")
+    print(f'token_hash = "{hash_token(token)}"')
     return 0
 
 

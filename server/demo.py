@@ -30,20 +30,44 @@ from shared.sim import STOP_BOARDS, DemoDir
 # 余姚's hall took 15,058 cases in October 2018 (22 working days, 8 hours): about 85 an hour.
 CASES_PER_HOUR = 85
 # Who works which window: twelve staff over the twenty windows, every zone covered.
-DESKS = {1: "s001", 2: "s003", 4: "s005", 5: "s002", 6: "s004", 7: "s006", 8: "s008",
-         10: "s010", 11: "s007", 14: "s009", 17: "s011", 19: "s012"}
+DESKS = {
+    1: "s001",
+    2: "s003",
+    4: "s005",
+    5: "s002",
+    6: "s004",
+    7: "s006",
+    8: "s008",
+    10: "s010",
+    11: "s007",
+    14: "s009",
+    17: "s011",
+    19: "s012",
+}
 KIOSKS = ("kiosk-1", "kiosk-2")
 BOARDS = ("display-hall", "display-2f")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run a whole demo hall (server, kiosks, windows, boards)")
-    p.add_argument("--headless", action="store_true",
-                   help="no windows on screen: every part runs as a protocol client")
-    p.add_argument("--for", dest="seconds", type=float, default=None,
-                   help="stop after this many seconds (default: until Ctrl-C)")
-    p.add_argument("--speed", type=float, default=60,
-                   help="hall minutes per real minute (default 60: an hour a minute)")
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="no windows on screen: every part runs as a protocol client",
+    )
+    p.add_argument(
+        "--for",
+        dest="seconds",
+        type=float,
+        default=None,
+        help="stop after this many seconds (default: until Ctrl-C)",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=60,
+        help="hall minutes per real minute (default 60: an hour a minute)",
+    )
     p.add_argument("--dir", type=Path, help="keep the hall here (default: a new temp folder)")
     p.add_argument("--port", type=int, default=0, help="hub port (default: any free one)")
     p.set_defaults(func=cmd_demo)
@@ -82,8 +106,7 @@ class Processes:
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.demo.path / "logs" / f"{name}.log").open("ab")
-        proc = subprocess.Popen([sys.executable, *args], stdout=log, stderr=log,
-                                cwd=self.demo.path)
+        proc = subprocess.Popen([sys.executable, *args], stdout=log, stderr=log, cwd=self.demo.path)
         self.running[name] = proc
         return proc
 
@@ -121,8 +144,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     port = args.port or free_port()
     write_hall(demo.config, force=True, always_open=True)
     text = demo.config.read_text(encoding="utf-8")
-    demo.config.write_text(text.replace("http://192.168.1.10:8765", f"http://127.0.0.1:{port}"),
-                           encoding="utf-8")
+    demo.config.write_text(
+        text.replace("http://192.168.1.10:8765", f"http://127.0.0.1:{port}"), encoding="utf-8"
+    )
     for stale in (demo.db, path / "stop", path / STOP_BOARDS, *path.glob("*.jsonl")):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(stale)
@@ -131,15 +155,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     procs = Processes(demo)
     print(f"onetrip 演示大厅 / demo hall in {path}")
     try:
-        procs.start("server", "-m", "shared.cli", "server", "--config", str(demo.config),
-                    "--db", str(demo.db), "--host", "127.0.0.1", "--port", str(port))
+        procs.start(
+            "server",
+            "-m",
+            "shared.cli",
+            "server",
+            "--config",
+            str(demo.config),
+            "--db",
+            str(demo.db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        )
         wait_until(lambda: healthy(f"http://127.0.0.1:{port}/healthz"), 30, "the hall server")
         printers = {}
         for kiosk in KIOSKS:
             printers[kiosk] = free_port()
-            procs.start(f"printer-{kiosk}", "-m", "shared.cli", "printer", "virtual",
-                        "--port", str(printers[kiosk]), "--name", kiosk,
-                        "--out", str(path / "receipts"))
+            procs.start(
+                f"printer-{kiosk}",
+                "-m",
+                "shared.cli",
+                "printer",
+                "virtual",
+                "--port",
+                str(printers[kiosk]),
+                "--name",
+                kiosk,
+                "--out",
+                str(path / "receipts"),
+            )
         for kiosk in KIOSKS:
             wait_until(lambda p=printers[kiosk]: port_open(p), 30, f"the printer of {kiosk}")
         for board in BOARDS:
@@ -147,12 +193,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
         groups = [list(DESKS.items())[i::3] for i in range(3)]
         for i, group in enumerate(groups):
             desks = [f"--desk={w}={s}" for w, s in group]
-            procs.start(f"windows-{i + 1}", "-m", "caller.autopilot", str(path), url, *desks,
-                        f"--speed={args.speed}", f"--seed={i + 1}")
+            procs.start(
+                f"windows-{i + 1}",
+                "-m",
+                "caller.autopilot",
+                str(path),
+                url,
+                *desks,
+                f"--speed={args.speed}",
+                f"--seed={i + 1}",
+            )
         for i, kiosk in enumerate(KIOSKS):
-            procs.start(kiosk, "-m", "kiosk.autopilot", str(path), url, kiosk,
-                        f"tcp://127.0.0.1:{printers[kiosk]}", f"--rate={rate / len(KIOSKS)}",
-                        f"--kiosks={len(KIOSKS)}", f"--index={i}", f"--seed={i + 11}")
+            procs.start(
+                kiosk,
+                "-m",
+                "kiosk.autopilot",
+                str(path),
+                url,
+                kiosk,
+                f"tcp://127.0.0.1:{printers[kiosk]}",
+                f"--rate={rate / len(KIOSKS)}",
+                f"--kiosks={len(KIOSKS)}",
+                f"--index={i}",
+                f"--seed={i + 11}",
+            )
         print(f"  大厅服务器 hub: {url}   综合屏 board: http://127.0.0.1:{port}/display")
         print(f"  小票 receipts: {path / 'receipts'}   ({args.speed:g}× speed; Ctrl-C stops)")
         run(demo, args.seconds)
@@ -178,8 +242,11 @@ def run(demo: DemoDir, seconds: float | None) -> None:
         if time.monotonic() >= next_line:
             next_line += 10
             issued, served, waiting = progress(demo)
-            print(f"  {time.monotonic() - start:5.0f} s: 取号 issued {issued}, "
-                  f"办结 served {served}, 等候 waiting {waiting}", flush=True)
+            print(
+                f"  {time.monotonic() - start:5.0f} s: 取号 issued {issued}, "
+                f"办结 served {served}, 等候 waiting {waiting}",
+                flush=True,
+            )
 
 
 def progress(demo: DemoDir) -> tuple[int, int, int]:
@@ -194,9 +261,13 @@ def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
     """Print the summary and return 0 only if the hall behaved."""
     config = load_config(demo.config)
     db = sqlite3.connect(f"file:{demo.db}?mode=ro", uri=True)
-    tickets = {r[0]: r for r in db.execute(
-        "SELECT id, status, kind, staff, card, issued_at, first_called_at, finished_at, "
-        "started_at FROM tickets")}
+    tickets = {
+        r[0]: r
+        for r in db.execute(
+            "SELECT id, status, kind, staff, card, issued_at, first_called_at, finished_at, "
+            "started_at FROM tickets"
+        )
+    }
     problems: list[str] = [f"process {name} failed (see logs/{name}.log)" for name in failed]
 
     acked = [r["id"] for k in KIOSKS for r in demo.read(f"issued-{k}.jsonl")]
@@ -210,8 +281,9 @@ def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
     if double:
         problems.append(f"{len(double)} tickets were called while another window had them")
 
-    calls = {r[0] for r in db.execute(
-        "SELECT seq FROM events WHERE type IN ('called', 'recalled')")}
+    calls = {
+        r[0] for r in db.execute("SELECT seq FROM events WHERE type IN ('called', 'recalled')")
+    }
     seen = {}
     for board in BOARDS:
         seen[board] = {r["seq"] for r in demo.read(f"calls-{board}.jsonl")}
@@ -222,12 +294,14 @@ def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
     followups = [t for t in tickets.values() if t[2] == "followup" and t[1] == "done"]
     cards = dict(db.execute("SELECT number, staff FROM cards"))
     same = sum(1 for t in followups if t[3] == cards.get(t[4]))
-    backup = sum(1 for t in followups if t[3] != cards.get(t[4])
-                 and config.staff[cards[t[4]]].backup == t[3])
+    backup = sum(
+        1 for t in followups if t[3] != cards.get(t[4]) and config.staff[cards[t[4]]].backup == t[3]
+    )
     waits = [t[6] - t[5] for t in tickets.values() if t[6] is not None]
     services = [t[7] - t[8] for t in tickets.values() if t[7] is not None and t[8] is not None]
-    rated = db.execute("SELECT rating, count(*) FROM tickets WHERE rating IS NOT NULL "
-                       "GROUP BY rating").fetchall()
+    rated = db.execute(
+        "SELECT rating, count(*) FROM tickets WHERE rating IS NOT NULL GROUP BY rating"
+    ).fetchall()
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
     if integrity != "ok":
         problems.append(f"database integrity: {integrity}")
@@ -237,32 +311,49 @@ def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
     mean_wait = sum(waits) / len(waits) if waits else 0.0
     mean_service = sum(services) / len(services) if services else 0.0
     summary = {
-        "issued": len(tickets), "acknowledged": len(acked), "served": status["done"],
-        "missed": status["missed"], "voided": status["voided"], "waiting": status["waiting"],
+        "issued": len(tickets),
+        "acknowledged": len(acked),
+        "served": status["done"],
+        "missed": status["missed"],
+        "voided": status["voided"],
+        "waiting": status["waiting"],
         "mean_wait_minutes": round(mean_wait * speed / 60, 1),
         "mean_service_minutes": round(mean_service * speed / 60, 1),
-        "calls": len(calls), "calls_seen": {b: len(s) for b, s in seen.items()},
-        "followups_served": len(followups), "followups_same_staff": same,
-        "followups_backup": backup, "ratings": dict(rated), "problems": problems,
+        "calls": len(calls),
+        "calls_seen": {b: len(s) for b, s in seen.items()},
+        "followups_served": len(followups),
+        "followups_same_staff": same,
+        "followups_backup": backup,
+        "ratings": dict(rated),
+        "problems": problems,
     }
     print()
-    print(f"  取号 issued {len(tickets)} (kiosks acknowledged {len(acked)}), "
-          f"办结 served {status['done']}, 过号 missed {status['missed']}, "
-          f"作废 voided {status['voided']}, 等候 still waiting {status['waiting']}")
-    print(f"  平均等候 mean wait {summary['mean_wait_minutes']} min, "
-          f"平均办理 mean service {summary['mean_service_minutes']} min (hall time)")
-    print(f"  叫号 calls {len(calls)}; seen by " + ", ".join(
-        f"{b} {len(s)}" for b, s in seen.items()))
-    print(f"  续办 follow-ups served {len(followups)}: by the same staff member {same}, "
-          f"by the AB backup {backup}")
+    print(
+        f"  取号 issued {len(tickets)} (kiosks acknowledged {len(acked)}), "
+        f"办结 served {status['done']}, 过号 missed {status['missed']}, "
+        f"作废 voided {status['voided']}, 等候 still waiting {status['waiting']}"
+    )
+    print(
+        f"  平均等候 mean wait {summary['mean_wait_minutes']} min, "
+        f"平均办理 mean service {summary['mean_service_minutes']} min (hall time)"
+    )
+    print(
+        f"  叫号 calls {len(calls)}; seen by " + ", ".join(f"{b} {len(s)}" for b, s in seen.items())
+    )
+    print(
+        f"  续办 follow-ups served {len(followups)}: by the same staff member {same}, "
+        f"by the AB backup {backup}"
+    )
     print(f"  好差评 ratings {dict(sorted(rated, reverse=True))}")
     (demo.path / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
     if problems:
         for problem in problems:
             print(f"  问题 PROBLEM: {problem}")
         return 1
-    print("  大厅运行正常 / the hall behaved: no lost ticket, no double call, "
-          "every call on every board")
+    print(
+        "  大厅运行正常 / the hall behaved: no lost ticket, no double call, "
+        "every call on every board"
+    )
     return 0
 
 

@@ -47,8 +47,14 @@ Item = tuple[c.Command, Origin, float]
 
 
 class Hall:
-    def __init__(self, config: HallConfig, db: str | Path, *,
-                 clock: Callable[[], float] = time.time, synchronous: str = "FULL") -> None:
+    def __init__(
+        self,
+        config: HallConfig,
+        db: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        synchronous: str = "FULL",
+    ) -> None:
         self.config = config
         self.clock = clock
         self.store = Store(db, synchronous=synchronous)
@@ -64,8 +70,9 @@ class Hall:
     def close(self) -> None:
         self.store.close()
 
-    def handle(self, command: c.Command, origin: Origin = Origin(), now: float | None = None
-               ) -> Result:
+    def handle(
+        self, command: c.Command, origin: Origin = Origin(), now: float | None = None
+    ) -> Result:
         """Run ``command``; ``Refused`` when the rules say no, ``StoreError`` when not kept."""
         (outcome,) = self.handle_batch([(command, origin, self.clock() if now is None else now)])
         if isinstance(outcome, Exception):
@@ -89,8 +96,11 @@ class Hall:
             key = (origin.device, origin.request_id)
             first = fresh.get(key) or self._replies.get(key) if origin.request_id else None
             if first is not None:
-                outcomes.append(Refused("conflict") if first.op != command.op
-                                else Result(first.reply, repeated=True))
+                outcomes.append(
+                    Refused("conflict")
+                    if first.op != command.op
+                    else Result(first.reply, repeated=True)
+                )
                 continue
             start = len(records)
             opened = self.engine.open_day(now)
@@ -105,8 +115,9 @@ class Hall:
             reply = self.engine.reply(command, events)
             outcomes.append(Result(reply, records[start:]))
             if origin.request_id and events:
-                fresh[key] = Reply(origin.device, origin.request_id, command.op,
-                                   records[-1].seq, now, reply)
+                fresh[key] = Reply(
+                    origin.device, origin.request_id, command.op, records[-1].seq, now, reply
+                )
                 replies.append(fresh[key])
         if not records:
             return outcomes
@@ -121,14 +132,18 @@ class Hall:
             return [error if isinstance(o, Result) and not o.repeated else o for o in outcomes]
         if any(isinstance(r.event, ev.DayOpened) for r in records):
             # request ids are kept for the day they were sent
-            self._replies = {k: v for k, v in self._replies.items()
-                             if v.at >= records[-1].at - 86400}
+            self._replies = {
+                k: v for k, v in self._replies.items() if v.at >= records[-1].at - 86400
+            }
         self._replies.update(fresh)
         return outcomes
 
-    def _apply(self, events: list[ev.Event], origin: Origin, now: float,
-               records: list[Record]) -> None:
+    def _apply(
+        self, events: list[ev.Event], origin: Origin, now: float, records: list[Record]
+    ) -> None:
         seq = records[-1].seq if records else self.store.last_seq
         self.engine.apply(events, now)
-        records += [Record(seq + i + 1, now, event, origin.device, origin.actor,
-                           origin.request_id) for i, event in enumerate(events)]
+        records += [
+            Record(seq + i + 1, now, event, origin.device, origin.actor, origin.request_id)
+            for i, event in enumerate(events)
+        ]

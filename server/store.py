@@ -58,8 +58,10 @@ class Reply:
 
 
 _TABLES: dict[str, tuple[type, str]] = {
-    "ticket": (Ticket, "tickets"), "window": (Window, "windows"),
-    "card": (Card, "cards"), "case": (Case, "cases"),
+    "ticket": (Ticket, "tickets"),
+    "window": (Window, "windows"),
+    "card": (Card, "cards"),
+    "case": (Case, "cases"),
 }
 _KEYS = {"tickets": "id", "windows": "number", "cards": "number", "cases": "id"}
 _JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
@@ -68,33 +70,105 @@ _JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
 def _migrate_1(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["events"].create(
-        {"seq": int, "at": float, "type": str, "device": str, "actor": str,
-         "request_id": str, "payload": str}, pk="seq")
+        {
+            "seq": int,
+            "at": float,
+            "type": str,
+            "device": str,
+            "actor": str,
+            "request_id": str,
+            "payload": str,
+        },
+        pk="seq",
+    )
     db["requests"].create(
         {"device": str, "request_id": str, "op": str, "seq": int, "at": float, "reply": str},
-        pk=("device", "request_id"))
+        pk=("device", "request_id"),
+    )
     db["tickets"].create(
-        {"id": str, "day": str, "zone": str, "number": int, "label": str, "kind": str,
-         "status": str, "issued_at": float, "serial": int, "band": int, "key": float,
-         "case": str, "code": str, "matter": str, "priority_reason": str,
-         "appointment_at": float, "appointment_ref": str, "card": int, "quota": str,
-         "to_window": int, "to_staff": str, "window": int, "staff": str,
-         "first_called_at": float, "called_at": float, "started_at": float,
-         "finished_at": float, "recalls": int, "requeues": int, "transfers": int,
-         "rating": int, "note": str}, pk="id")
+        {
+            "id": str,
+            "day": str,
+            "zone": str,
+            "number": int,
+            "label": str,
+            "kind": str,
+            "status": str,
+            "issued_at": float,
+            "serial": int,
+            "band": int,
+            "key": float,
+            "case": str,
+            "code": str,
+            "matter": str,
+            "priority_reason": str,
+            "appointment_at": float,
+            "appointment_ref": str,
+            "card": int,
+            "quota": str,
+            "to_window": int,
+            "to_staff": str,
+            "window": int,
+            "staff": str,
+            "first_called_at": float,
+            "called_at": float,
+            "started_at": float,
+            "finished_at": float,
+            "recalls": int,
+            "requeues": int,
+            "transfers": int,
+            "rating": int,
+            "note": str,
+        },
+        pk="id",
+    )
     db["tickets"].create_index(["day", "zone"])
     db["tickets"].create_index(["code"], unique=True)
     db["tickets"].create_index(["status"])
     db["windows"].create(
-        {"number": int, "status": str, "staff": str, "ticket": str, "suspended": str,
-         "pause_reason": str, "priority_run": int, "last_finished": str}, pk="number")
+        {
+            "number": int,
+            "status": str,
+            "staff": str,
+            "ticket": str,
+            "suspended": str,
+            "pause_reason": str,
+            "priority_run": int,
+            "last_finished": str,
+        },
+        pk="number",
+    )
     db["cards"].create(
-        {"number": int, "case": str, "staff": str, "window": int, "zone": str, "matter": str,
-         "issued_at": float, "valid_until": str, "code": str, "tips": str, "ticket": str,
-         "closed_at": float, "closed_reason": str}, pk="number")
+        {
+            "number": int,
+            "case": str,
+            "staff": str,
+            "window": int,
+            "zone": str,
+            "matter": str,
+            "issued_at": float,
+            "valid_until": str,
+            "code": str,
+            "tips": str,
+            "ticket": str,
+            "closed_at": float,
+            "closed_reason": str,
+        },
+        pk="number",
+    )
     db["cases"].create(
-        {"id": str, "zone": str, "matter": str, "opened_at": float, "tickets": str,
-         "done_at": float, "card": int, "trips": int}, pk="id")
+        {
+            "id": str,
+            "zone": str,
+            "matter": str,
+            "opened_at": float,
+            "tickets": str,
+            "done_at": float,
+            "card": int,
+            "trips": int,
+        },
+        pk="id",
+    )
 
 
 MIGRATIONS = {1: _migrate_1}
@@ -130,15 +204,16 @@ class Store:
                 MIGRATIONS[version](self.db)
                 self.conn.execute(f"PRAGMA user_version={version}")
         if self.version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} has schema {self.version}; this onetrip knows "
-                             f"{SCHEMA_VERSION}: upgrade onetrip")
+            raise StoreError(
+                f"{self.path} has schema {self.version}; this onetrip knows "
+                f"{SCHEMA_VERSION}: upgrade onetrip"
+            )
 
     # -- writing -----------------------------------------------------------------------------
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
 
-    def commit(self, state: HallState, records: list[Record],
-               requests: list[Reply] = ()) -> None:
+    def commit(self, state: HallState, records: list[Record], requests: list[Reply] = ()) -> None:
         """Write ``records``, the rows ``state`` marks dirty and the requests' replies at once.
 
         Raises ``StaleState`` when another writer has been here, ``StoreError`` for any other
@@ -151,17 +226,39 @@ class Store:
                 self.conn.executemany(
                     "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(r.seq, r.at, r.event.type, r.device, r.actor, r.request_id,
-                      json.dumps(r.event.to_json(), ensure_ascii=False)) for r in records])
+                    [
+                        (
+                            r.seq,
+                            r.at,
+                            r.event.type,
+                            r.device,
+                            r.actor,
+                            r.request_id,
+                            json.dumps(r.event.to_json(), ensure_ascii=False),
+                        )
+                        for r in records
+                    ],
+                )
                 self._write_dirty(state)
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
-                    (json.dumps(state.scalars(), ensure_ascii=False),))
+                    (json.dumps(state.scalars(), ensure_ascii=False),),
+                )
                 self.conn.executemany(
                     "INSERT INTO requests (device, request_id, op, seq, at, reply) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(r.device, r.request_id, r.op, r.seq, r.at,
-                      json.dumps(r.reply, ensure_ascii=False)) for r in requests])
+                    [
+                        (
+                            r.device,
+                            r.request_id,
+                            r.op,
+                            r.seq,
+                            r.at,
+                            json.dumps(r.reply, ensure_ascii=False),
+                        )
+                        for r in requests
+                    ],
+                )
         except StoreError:
             raise
         except sqlite3.Error as e:
@@ -175,14 +272,21 @@ class Store:
         rows: dict[str, list[tuple[Any, ...]]] = {}
         for kind, key in state.dirty:
             table = _TABLES[kind][1]
-            source = {"ticket": state.tickets, "window": state.windows,
-                      "card": state.cards, "case": state.cases}[kind]
+            source = {
+                "ticket": state.tickets,
+                "window": state.windows,
+                "card": state.cards,
+                "case": state.cases,
+            }[kind]
             item = source.get(key) or state.retired.get((kind, key))
             if item is None:
                 continue
-            rows.setdefault(table, []).append(tuple(
-                json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v
-                for k, v in item.row().items()))
+            rows.setdefault(table, []).append(
+                tuple(
+                    json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v
+                    for k, v in item.row().items()
+                )
+            )
         for table, values in rows.items():
             self.conn.executemany(self._sql[table], values)
 
@@ -206,13 +310,21 @@ class Store:
             return state
         scalars = json.loads(row[0])
         state.day, state.serial, state.next_card = (
-            scalars["day"], scalars["serial"], scalars["next_card"])
+            scalars["day"],
+            scalars["serial"],
+            scalars["next_card"],
+        )
         state.numbers, state.taken, state.served = (
-            scalars["numbers"], scalars["taken"], scalars["served"])
+            scalars["numbers"],
+            scalars["taken"],
+            scalars["served"],
+        )
         open_statuses = tuple(s.value for s in Status if s not in FINAL)
         marks = ", ".join("?" for _ in open_statuses)
-        for t in self._rows(f"SELECT * FROM tickets WHERE day = ? OR status IN ({marks})",
-                            (state.day, *open_statuses)):
+        for t in self._rows(
+            f"SELECT * FROM tickets WHERE day = ? OR status IN ({marks})",
+            (state.day, *open_statuses),
+        ):
             state.tickets[t["id"]] = Ticket.from_row(t)
         for w in self._rows("SELECT * FROM windows"):
             if w["number"] in state.windows:
@@ -238,13 +350,20 @@ class Store:
 
     def records(self, after: int = 0) -> Iterator[Record]:
         for r in self._rows("SELECT * FROM events WHERE seq > ? ORDER BY seq", (after,)):
-            yield Record(r["seq"], r["at"], ev.from_json(json.loads(r["payload"])),
-                         r["device"] or "", r["actor"] or "", r["request_id"] or "")
+            yield Record(
+                r["seq"],
+                r["at"],
+                ev.from_json(json.loads(r["payload"])),
+                r["device"] or "",
+                r["actor"] or "",
+                r["request_id"] or "",
+            )
 
     def replies(self, since: float) -> Iterator[Reply]:
         for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):
-            yield Reply(r["device"], r["request_id"], r["op"], r["seq"], r["at"],
-                        json.loads(r["reply"]))
+            yield Reply(
+                r["device"], r["request_id"], r["op"], r["seq"], r["at"], json.loads(r["reply"])
+            )
 
     def integrity(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -15,7 +15,8 @@ PARTS = ("server.cli", "server.hub.cli", "server.demo", "server.bench", "hardwar
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="onetrip", description="onetrip: 政务服务大厅排队叫号系统 / service hall queue system")
+        prog="onetrip", description="onetrip: 政务服务大厅排队叫号系统 / service hall queue system"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in PARTS:

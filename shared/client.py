@@ -52,8 +52,11 @@ class HubError(Exception):
 
     @classmethod
     def from_reply(cls, error: dict[str, Any]) -> HubError:
-        return cls(str(error.get("code", "internal")), str(error.get("message", "")),
-                   str(error.get("message_en", "")))
+        return cls(
+            str(error.get("code", "internal")),
+            str(error.get("message", "")),
+            str(error.get("message_en", "")),
+        )
 
 
 class RequestTimeout(HubError):
@@ -67,12 +70,22 @@ class _Lost(Exception):
 
 class HubClient:
     def __init__(
-        self, url: str, *, device: str | None = None, token: str | None = None,
-        topics: Iterable[str] = (), header_auth: bool = True, request_timeout: float = 10.0,
-        connect_timeout: float = 5.0, backoff: tuple[float, float] = (0.1, 5.0),
-        ssl: ssl_module.SSLContext | None = None, keep_events: int = 10_000,
-        on_event: EventHandler | None = None, on_snapshot: SnapshotHandler | None = None,
-        on_state: StateHandler | None = None, name: str = "",
+        self,
+        url: str,
+        *,
+        device: str | None = None,
+        token: str | None = None,
+        topics: Iterable[str] = (),
+        header_auth: bool = True,
+        request_timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        backoff: tuple[float, float] = (0.1, 5.0),
+        ssl: ssl_module.SSLContext | None = None,
+        keep_events: int = 10_000,
+        on_event: EventHandler | None = None,
+        on_snapshot: SnapshotHandler | None = None,
+        on_state: StateHandler | None = None,
+        name: str = "",
     ) -> None:
         self.url = url
         self.device = device
@@ -156,8 +169,9 @@ class HubClient:
         await self.close()
 
     # -- requests ---------------------------------------------------------------------------------
-    async def request(self, op: str, *, request_id: str | None = None,
-                      timeout: float | None = None, **fields: Any) -> dict[str, Any]:
+    async def request(
+        self, op: str, *, request_id: str | None = None, timeout: float | None = None, **fields: Any
+    ) -> dict[str, Any]:
         """Send ``op`` and return its result; ``HubError`` when refused, ``RequestTimeout``
         when no reply came in ``timeout`` seconds (across reconnects, with the same id)."""
         reply = await self.request_reply(op, request_id=request_id, timeout=timeout, **fields)
@@ -165,8 +179,9 @@ class HubClient:
             raise HubError.from_reply(reply.get("error") or {})
         return reply.get("result") or {}
 
-    async def request_reply(self, op: str, *, request_id: str | None = None,
-                            timeout: float | None = None, **fields: Any) -> dict[str, Any]:
+    async def request_reply(
+        self, op: str, *, request_id: str | None = None, timeout: float | None = None, **fields: Any
+    ) -> dict[str, Any]:
         """The whole reply envelope (``ok``, ``result`` or ``error``, ``repeated``)."""
         rid = request_id or uuid.uuid4().hex
         loop = asyncio.get_running_loop()
@@ -185,8 +200,9 @@ class HubClient:
             except _Lost:
                 continue  # same id on the next connection: the hub will not do it twice
 
-    async def _exchange(self, op: str, rid: str, fields: dict[str, Any], timeout: float
-                        ) -> dict[str, Any]:
+    async def _exchange(
+        self, op: str, rid: str, fields: dict[str, Any], timeout: float
+    ) -> dict[str, Any]:
         ws = self._ws
         if ws is None:
             raise _Lost
@@ -225,9 +241,12 @@ class HubClient:
         """Take a fresh snapshot of every followed topic now."""
         return await self.request("snapshot")
 
-    async def next_event(self, kinds: str | Iterable[str] | None = None, timeout: float = 5.0,
-                         where: Callable[[dict[str, Any]], bool] | None = None
-                         ) -> dict[str, Any]:
+    async def next_event(
+        self,
+        kinds: str | Iterable[str] | None = None,
+        timeout: float = 5.0,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> dict[str, Any]:
         """The next pushed event of ``kinds`` (matching ``where``), skipping the others."""
         wanted = {kinds} if isinstance(kinds, str) else set(kinds) if kinds else None
         loop = asyncio.get_running_loop()
@@ -240,8 +259,7 @@ class HubClient:
                 event = await asyncio.wait_for(self.events.get(), left)
             except TimeoutError:
                 raise RequestTimeout(f"event {kinds}") from None
-            if (wanted is None or event.get("event") in wanted) and (where is None
-                                                                      or where(event)):
+            if (wanted is None or event.get("event") in wanted) and (where is None or where(event)):
                 return event
 
     # -- the connection loop ---------------------------------------------------------------
@@ -255,9 +273,15 @@ class HubClient:
         while not self._closing:
             try:
                 async with connect(
-                    self.url, additional_headers=self._headers(), ssl=self.ssl,
-                    open_timeout=self.connect_timeout, max_size=p.MAX_MESSAGE * 16,
-                    compression=None, ping_interval=10, ping_timeout=10, close_timeout=2,
+                    self.url,
+                    additional_headers=self._headers(),
+                    ssl=self.ssl,
+                    open_timeout=self.connect_timeout,
+                    max_size=p.MAX_MESSAGE * 16,
+                    compression=None,
+                    ping_interval=10,
+                    ping_timeout=10,
+                    close_timeout=2,
                 ) as ws:
                     self._ws = ws
                     reader = asyncio.create_task(self._read(ws))
@@ -353,8 +377,9 @@ class HubClient:
             # Something was missed (or this follows a sync point still in flight): what
             # happened is in the snapshot that is coming; the push itself is dropped.
             if not self._syncing:
-                log.info("%s: gap (had %s, push follows %s): new snapshot", self.name,
-                         self.seq, prev)
+                log.info(
+                    "%s: gap (had %s, push follows %s): new snapshot", self.name, self.seq, prev
+                )
                 self._start_resync("gap")
             return
         self.seq = seq

@@ -194,9 +194,28 @@ class Evaluate(Command):
 
 COMMANDS: dict[str, type[Command]] = {
     c.op: c
-    for c in (Issue, Void, RedeemCard, Requeue, Login, Logout, CallNext, CallTicket, Recall,
-              NoShow, Start, Finish, Transfer, Suspend, CallBack, Cancel, Pause, Resume,
-              IssueCard, Evaluate)
+    for c in (
+        Issue,
+        Void,
+        RedeemCard,
+        Requeue,
+        Login,
+        Logout,
+        CallNext,
+        CallTicket,
+        Recall,
+        NoShow,
+        Start,
+        Finish,
+        Transfer,
+        Suspend,
+        CallBack,
+        Cancel,
+        Pause,
+        Resume,
+        IssueCard,
+        Evaluate,
+    )
 }
 
 
@@ -228,8 +247,11 @@ def _shape(cls: type) -> tuple[tuple[str, ...], dict[str, Any]]:
     """(required field names, field types) of a dataclass, worked out once."""
     hints = typing.get_type_hints(cls)
     fields = dataclasses.fields(cls)
-    required = tuple(f.name for f in fields if f.default is dataclasses.MISSING
-                     and f.default_factory is dataclasses.MISSING)
+    required = tuple(
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
     return required, {f.name: hints[f.name] for f in fields}
 
 
@@ -259,8 +281,7 @@ def _coerce(value: Any, hint: Any, name: str) -> Any:
     ok = {
         str: lambda v: isinstance(v, str) and len(v) <= _MAX_TEXT,
         int: lambda v: isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**31,
-        float: lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-        and abs(v) < 2**40,
+        float: lambda v: isinstance(v, int | float) and not isinstance(v, bool) and abs(v) < 2**40,
         bool: lambda v: isinstance(v, bool),
     }[hint](value)
     if not ok:

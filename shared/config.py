@@ -138,7 +138,10 @@ def load_config(path: str | os.PathLike[str], *, secret: bytes | None = None) ->
 
 
 def parse_config(
-    raw: dict[str, Any], *, file: str = "<config>", base: Path | None = None,
+    raw: dict[str, Any],
+    *,
+    file: str = "<config>",
+    base: Path | None = None,
     secret: bytes | None = None,
 ) -> HallConfig:
     r = TomlReader(file)
@@ -159,14 +162,22 @@ def parse_config(
     policy = _policy(r, raw)
     hours = _hours(r, raw)
     r.unknown(raw, "", {"hall", "zones", "windows", "staff", "devices", "policy", "hours"})
-    r.unknown(hall, "hall.", {"name", "name_en", "timezone", "public_url", "secret_file",
-                              "public_board"})
+    r.unknown(
+        hall, "hall.", {"name", "name_en", "timezone", "public_url", "secret_file", "public_board"}
+    )
     if r.issues:
         raise ConfigError(r.issues)
     return HallConfig(
-        name=name, name_en=r.text(hall, "hall.name_en", ""), timezone=timezone,
-        secret=secret or b"", zones=zones, windows=windows, staff=staff, devices=devices,
-        policy=policy, hours=hours,
+        name=name,
+        name_en=r.text(hall, "hall.name_en", ""),
+        timezone=timezone,
+        secret=secret or b"",
+        zones=zones,
+        windows=windows,
+        staff=staff,
+        devices=devices,
+        policy=policy,
+        hours=hours,
         public_url=r.text(hall, "hall.public_url", "http://127.0.0.1:8765").rstrip("/"),
         public_board=r.flag(hall, "hall.public_board", True),
     )
@@ -211,16 +222,25 @@ def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:
             if mid in matters:
                 r.fail(f"{mkey}.id", f"matter '{mid}' is defined twice in zone '{zid}'")
             matters[mid] = Matter(
-                id=mid, name=r.text(m, f"{mkey}.name"), name_en=r.text(m, f"{mkey}.name_en", ""),
+                id=mid,
+                name=r.text(m, f"{mkey}.name"),
+                name_en=r.text(m, f"{mkey}.name_en", ""),
                 service_minutes=r.number(m, f"{mkey}.service_minutes", 10.0, low=0.5),
                 daily_limit=r.count(m, f"{mkey}.daily_limit", None),
                 slot_limit=r.count(m, f"{mkey}.slot_limit", None),
             )
-            r.unknown(m, f"{mkey}.", {"id", "name", "name_en", "service_minutes", "daily_limit",
-                                      "slot_limit"})
+            r.unknown(
+                m,
+                f"{mkey}.",
+                {"id", "name", "name_en", "service_minutes", "daily_limit", "slot_limit"},
+            )
         zones[zid] = Zone(
-            id=zid, name=r.text(z, f"{key}.name"), name_en=r.text(z, f"{key}.name_en", ""),
-            prefix=prefix, noon_duty=r.flag(z, f"{key}.noon_duty", False), matters=matters,
+            id=zid,
+            name=r.text(z, f"{key}.name"),
+            name_en=r.text(z, f"{key}.name_en", ""),
+            prefix=prefix,
+            noon_duty=r.flag(z, f"{key}.noon_duty", False),
+            matters=matters,
         )
         r.unknown(z, f"{key}.", {"id", "name", "name_en", "prefix", "noon_duty", "matters"})
     return zones
@@ -245,7 +265,9 @@ def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict
         if not served:
             r.fail(f"{key}.zones", "a window must serve at least one zone")
         windows[number] = Window(
-            number=number, zones=weights, name=r.text(w, f"{key}.name", ""),
+            number=number,
+            zones=weights,
+            name=r.text(w, f"{key}.name", ""),
             printer=r.text(w, f"{key}.printer", "") or None,
         )
         r.unknown(w, f"{key}.", {"number", "zones", "name", "printer"})
@@ -263,8 +285,11 @@ def _staff(r: TomlReader, raw: dict[str, Any]) -> dict[str, Staff]:
         if pin_hash and not is_pin_hash(pin_hash):
             r.fail(f"{key}.pin_hash", "not a PIN hash: make one with `onetrip config hash-pin`")
         staff[sid] = Staff(
-            id=sid, name=r.text(s, f"{key}.name"), pin_hash=pin_hash,
-            phone=r.text(s, f"{key}.phone", ""), backup=r.text(s, f"{key}.backup", "") or None,
+            id=sid,
+            name=r.text(s, f"{key}.name"),
+            pin_hash=pin_hash,
+            phone=r.text(s, f"{key}.phone", ""),
+            backup=r.text(s, f"{key}.backup", "") or None,
         )
         r.unknown(s, f"{key}.", {"id", "name", "phone", "pin_hash", "backup"})
     for i, s in enumerate(staff.values()):
@@ -313,10 +338,11 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
         recall_limit=r.count(p, "policy.recall_limit", d.recall_limit) or 0,
         requeue_penalty=r.count(p, "policy.requeue_penalty", d.requeue_penalty) or 0,
         requeue_limit=r.count(p, "policy.requeue_limit", d.requeue_limit) or 0,
-        issue_cutoff_minutes=r.count(p, "policy.issue_cutoff_minutes", d.issue_cutoff_minutes)
-        or 0,
+        issue_cutoff_minutes=r.count(p, "policy.issue_cutoff_minutes", d.issue_cutoff_minutes) or 0,
         appointment_early_minutes=r.count(
-            p, "policy.appointment_early_minutes", d.appointment_early_minutes) or 0,
+            p, "policy.appointment_early_minutes", d.appointment_early_minutes
+        )
+        or 0,
         slot_minutes=r.count(p, "policy.slot_minutes", d.slot_minutes, low=5) or 60,
         card_valid_days=r.count(p, "policy.card_valid_days", d.card_valid_days, low=1) or 1,
     )
@@ -331,7 +357,7 @@ def _hours(r: TomlReader, raw: dict[str, Any]) -> Hours:
 
     def periods(value: Any, key: str) -> tuple[Period, ...]:
         if not isinstance(value, list):
-            r.fail(key, "must be a list like [\"08:30-12:00\", \"13:30-17:00\"]")
+            r.fail(key, 'must be a list like ["08:30-12:00", "13:30-17:00"]')
             return ()
         out = []
         for j, text in enumerate(value):
@@ -349,5 +375,6 @@ def _hours(r: TomlReader, raw: dict[str, Any]) -> Hours:
         except ValueError:
             r.fail(f"hours.dates.{text}", "not a date like 2026-10-01")
     r.unknown(h, "hours.", {*WEEKDAYS, "noon_duty", "dates"})
-    return Hours(weekly=weekly, noon_duty=periods(h.get("noon_duty", []), "hours.noon_duty"),
-                 dates=dates)
+    return Hours(
+        weekly=weekly, noon_duty=periods(h.get("noon_duty", []), "hours.noon_duty"), dates=dates
+    )

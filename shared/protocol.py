@@ -109,8 +109,8 @@ class Notice(ReadOp):
 
 
 READ_OPS: dict[str, type[ReadOp]] = {
-    cls.op: cls for cls in (Auth, Hello, Ping, Subscribe, Unsubscribe, Snapshot, TicketStatus,
-                            Waiting, Notice)
+    cls.op: cls
+    for cls in (Auth, Hello, Ping, Subscribe, Unsubscribe, Snapshot, TicketStatus, Waiting, Notice)
 }
 
 # Fields a mutating op carries besides its command's: checked and removed by the hub.
@@ -121,13 +121,33 @@ ALL_OPS: tuple[str, ...] = (*READ_OPS, *c.COMMANDS)
 # --- who may do what: the ONE role × op table, enforced in one place in the hub ------------
 _ANY = frozenset(ROLES)
 _DEVICES = frozenset(DEVICE_ROLES)
-_WINDOW_OPS = ("login", "logout", "call_next", "call", "recall", "no_show", "start", "finish",
-               "transfer", "suspend", "call_back", "cancel", "pause", "resume", "issue_card")
+_WINDOW_OPS = (
+    "login",
+    "logout",
+    "call_next",
+    "call",
+    "recall",
+    "no_show",
+    "start",
+    "finish",
+    "transfer",
+    "suspend",
+    "call_back",
+    "cancel",
+    "pause",
+    "resume",
+    "issue_card",
+)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # connection and reading
-    "auth": _ANY, "hello": _ANY, "ping": _ANY, "subscribe": _ANY, "unsubscribe": _ANY,
-    "snapshot": _ANY, "ticket_status": _ANY,
+    "auth": _ANY,
+    "hello": _ANY,
+    "ping": _ANY,
+    "subscribe": _ANY,
+    "unsubscribe": _ANY,
+    "snapshot": _ANY,
+    "ticket_status": _ANY,
     "waiting": frozenset({"caller", "bridge", "admin"}),
     "notice": frozenset({"admin"}),
     # kiosk
@@ -261,8 +281,9 @@ def parse_request(text: str | bytes) -> Request:
         raise Refused("bad_request", detail="a request is a JSON object")
     rid = data.pop("id", None)
     if rid is not None and not _good_id(rid):
-        raise Refused("bad_request", detail=f"id must be a string of 1–{MAX_ID} characters "
-                      "or an integer")
+        raise Refused(
+            "bad_request", detail=f"id must be a string of 1–{MAX_ID} characters or an integer"
+        )
     op = data.pop("op", None)
     if not isinstance(op, str):
         raise _with_id(Refused("bad_request", detail="missing op"), rid)

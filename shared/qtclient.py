@@ -33,9 +33,16 @@ class QtHubClient(QObject):
     failed = Signal(str, dict)  # request id, error {code, message, message_en}
     _incoming = Signal(str, object)  # worker thread -> this object's thread
 
-    def __init__(self, url: str, *, device: str | None = None, token: str | None = None,
-                 topics: Iterable[str] = (), parent: QObject | None = None,
-                 **options: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        device: str | None = None,
+        token: str | None = None,
+        topics: Iterable[str] = (),
+        parent: QObject | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(parent)
         self._args = dict(url=url, device=device, token=token, topics=list(topics), **options)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -49,8 +56,7 @@ class QtHubClient(QObject):
     def start(self) -> None:
         if self._thread is not None:
             return
-        self._thread = threading.Thread(target=self._work, name="onetrip-hub-client",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._work, name="onetrip-hub-client", daemon=True)
         self._thread.start()
         self._started.wait(5)
 
@@ -87,13 +93,20 @@ class QtHubClient(QObject):
             loop.close()
 
     # -- requests -----------------------------------------------------------------------------
-    def request(self, op: str, *, request_id: str | None = None, timeout: float | None = None,
-                **fields: Any) -> str:
+    def request(
+        self, op: str, *, request_id: str | None = None, timeout: float | None = None, **fields: Any
+    ) -> str:
         """Send ``op`` without waiting; ``replied`` or ``failed`` says how it went."""
         rid = request_id or uuid.uuid4().hex
         if self._loop is None or self._client is None:
-            self.failed.emit(rid, {"code": "not_started", "message": "未连接",
-                                   "message_en": "The client is not started"})
+            self.failed.emit(
+                rid,
+                {
+                    "code": "not_started",
+                    "message": "未连接",
+                    "message_en": "The client is not started",
+                },
+            )
             return rid
         asyncio.run_coroutine_threadsafe(self._send(op, rid, timeout, fields), self._loop)
         return rid
@@ -101,21 +114,21 @@ class QtHubClient(QObject):
     def subscribe(self, *topics: str) -> str:
         return self.request("subscribe", topics=list(topics))
 
-    async def _send(self, op: str, rid: str, timeout: float | None,
-                    fields: dict[str, Any]) -> None:
+    async def _send(self, op: str, rid: str, timeout: float | None, fields: dict[str, Any]) -> None:
         assert self._client is not None
         try:
             if op == "subscribe":
                 result = await self._client.subscribe(*fields["topics"])
             else:
-                result = await self._client.request(op, request_id=rid, timeout=timeout,
-                                                    **fields)
+                result = await self._client.request(op, request_id=rid, timeout=timeout, **fields)
         except HubError as e:
-            self._incoming.emit("failed", (rid, {"code": e.code, "message": e.message,
-                                                 "message_en": e.message_en}))
+            self._incoming.emit(
+                "failed", (rid, {"code": e.code, "message": e.message, "message_en": e.message_en})
+            )
         except Exception as e:  # reported to the UI, never raised into Qt
-            self._incoming.emit("failed", (rid, {"code": "internal", "message": str(e),
-                                                 "message_en": str(e)}))
+            self._incoming.emit(
+                "failed", (rid, {"code": "internal", "message": str(e), "message_en": str(e)})
+            )
         else:
             self._incoming.emit("replied", (rid, result))
 

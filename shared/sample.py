@@ -32,8 +32,9 @@ def template() -> str:
     return resources.files("shared").joinpath("sample_hall.toml").read_text(encoding="utf-8")
 
 
-def render(pin: str | None = None, *, fast: bool = False, always_open: bool = False
-           ) -> tuple[str, Credentials]:
+def render(
+    pin: str | None = None, *, fast: bool = False, always_open: bool = False
+) -> tuple[str, Credentials]:
     """The sample configuration with a fresh hash for every PIN and token.
 
     ``pin`` gives every staff member the same PIN (demo and tests); otherwise each gets a
@@ -57,8 +58,14 @@ def render(pin: str | None = None, *, fast: bool = False, always_open: bool = Fa
     return _PLACEHOLDER.sub(fill, text), creds
 
 
-def write_hall(path: Path, *, pin: str | None = None, force: bool = False,
-               fast: bool = False, always_open: bool = False) -> Credentials:
+def write_hall(
+    path: Path,
+    *,
+    pin: str | None = None,
+    force: bool = False,
+    fast: bool = False,
+    always_open: bool = False,
+) -> Credentials:
     """Write the sample config at ``path``, its secret beside it and the credentials file."""
     secret_path = path.with_name("hall.secret")
     creds_path = path.with_suffix(".credentials.toml")

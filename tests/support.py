@@ -22,8 +22,7 @@ PIN = "123456"
 ROOT = Path(__file__).resolve().parents[1]  # the checkout: `python -m server.hub` runs from here
 
 
-def at(day: int = 24, hour: int = 9, minute: int = 0, second: float = 0, month: int = 11
-       ) -> float:
+def at(day: int = 24, hour: int = 9, minute: int = 0, second: float = 0, month: int = 11) -> float:
     """Epoch seconds for a hall-local time in November 2026 (the 24th is a Tuesday)."""
     return datetime(2026, month, day, hour, minute, tzinfo=TZ).timestamp() + second
 
@@ -45,8 +44,9 @@ class HubProcess:
     """``onetrip server`` in a subprocess on 127.0.0.1; ``start()`` waits for its "listening"
     line and keeps the port it reports (``port=0``: any free one, the same one on restart)."""
 
-    def __init__(self, config_path: Path, db: Path, port: int = 0,
-                 extra: Sequence[str] = ()) -> None:
+    def __init__(
+        self, config_path: Path, db: Path, port: int = 0, extra: Sequence[str] = ()
+    ) -> None:
         self.config_path, self.db, self.port, self.extra = config_path, db, port, tuple(extra)
         self.proc: subprocess.Popen[str] | None = None
 

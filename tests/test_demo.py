@@ -10,9 +10,24 @@ from pathlib import Path
 
 def test_headless_demo_hall_behaves(tmp_path: Path):
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "demo", "--headless", "--for", "12",
-         "--speed", "240", "--dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=180, check=False)
+        [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "demo",
+            "--headless",
+            "--for",
+            "12",
+            "--speed",
+            "240",
+            "--dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "the hall behaved" in result.stdout
     summary = json.loads((tmp_path / "summary.json").read_text())

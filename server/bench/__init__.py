@@ -32,16 +32,19 @@ BOARDS, BOARD_PROCESSES = 100, 4
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="measure the hall server (fan-out, throughput, busy day)")
-    p.add_argument("which", nargs="*", metavar="BENCH",
-                   help="fanout, throughput, busyday (default: all three)")
+    p.add_argument(
+        "which", nargs="*", metavar="BENCH", help="fanout, throughput, busyday (default: all three)"
+    )
     p.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
     p.add_argument("--dir", type=Path, help="work in this folder and keep it (logs, raw times)")
     p.set_defaults(func=cmd_bench)
 
 
 def emit(bench: str, metric: str, value: float, unit: str) -> None:
-    print(json.dumps({"bench": bench, "metric": metric, "value": round(value, 3),
-                      "unit": unit}), flush=True)
+    print(
+        json.dumps({"bench": bench, "metric": metric, "value": round(value, 3), "unit": unit}),
+        flush=True,
+    )
 
 
 class Server:
@@ -54,10 +57,24 @@ class Server:
         (folder / "hall.db").unlink(missing_ok=True)
         self.log = (folder / "server.log").open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "server", "--config", str(folder / "hall.toml"),
-             "--db", str(folder / "hall.db"), "--host", "127.0.0.1", "--port", str(self.port),
-             *[f"--rate={r}" for r in RATES]],
-            stdout=subprocess.PIPE, stderr=self.log)
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "server",
+                "--config",
+                str(folder / "hall.toml"),
+                "--db",
+                str(folder / "hall.db"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *[f"--rate={r}" for r in RATES],
+            ],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline().decode()
         if "listening" not in line:
@@ -70,8 +87,7 @@ class Server:
             status = Path(f"/proc/{self.proc.pid}/status").read_text()
         except OSError:
             return float("nan")
-        kib = next(int(line.split()[1]) for line in status.splitlines()
-                   if line.startswith("VmHWM"))
+        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
         return kib / 1024
 
     def stop(self) -> None:
@@ -84,8 +100,11 @@ class Server:
 
 
 def load(folder: Path, url: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "server.bench.load", args[0], str(folder),
-                             url, *args[1:]], stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "server.bench.load", args[0], str(folder), url, *args[1:]],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def result(proc: subprocess.Popen[str], timeout: float = 600) -> dict[str, Any]:
@@ -105,16 +124,39 @@ def fanout(folder: Path, quick: bool) -> None:
     try:
         (folder / "stop").unlink(missing_ok=True)
         firsts = range(1, BOARDS + 1, BOARDS // BOARD_PROCESSES)
-        boards = [load(folder, server.url, "boards", "--first", str(first), "--count",
-                       str(BOARDS // BOARD_PROCESSES)) for first in firsts]
+        boards = [
+            load(
+                folder,
+                server.url,
+                "boards",
+                "--first",
+                str(first),
+                "--count",
+                str(BOARDS // BOARD_PROCESSES),
+            )
+            for first in firsts
+        ]
         deadline = time.monotonic() + 60
         while not all((folder / f"boards-{first}.ready").exists() for first in firsts):
             if time.monotonic() > deadline or any(b.poll() is not None for b in boards):
                 raise RuntimeError("the boards did not connect")
             time.sleep(0.05)
         seconds = "15" if quick else "60"
-        callers = load(folder, server.url, "windows", "--windows", "200", "--kiosks", "20",
-                       "--seconds", seconds, "--call-every", "20", "--issue-rate", "10")
+        callers = load(
+            folder,
+            server.url,
+            "windows",
+            "--windows",
+            "200",
+            "--kiosks",
+            "20",
+            "--seconds",
+            seconds,
+            "--call-every",
+            "20",
+            "--issue-rate",
+            "10",
+        )
         result(callers)
         (folder / "stop").touch()
         for b in boards:
@@ -122,8 +164,9 @@ def fanout(folder: Path, quick: bool) -> None:
     finally:
         server.stop()
     sent: dict[str, int] = json.loads((folder / "sent.json").read_text())
-    received = [r for first in firsts
-                for r in json.loads((folder / f"received-{first}.json").read_text())]
+    received = [
+        r for first in firsts for r in json.loads((folder / f"received-{first}.json").read_text())
+    ]
     per_board = [(ns - sent[t]) / 1e6 for _, t, ns in received if t in sent]
     last: dict[str, int] = {}
     for _, t, ns in received:
@@ -147,8 +190,22 @@ def throughput(folder: Path, quick: bool) -> None:
     try:
         seconds = "4" if quick else "15"
         start = str(time.time() + 3)
-        procs = [load(folder, server.url, "issue", "--first", str(first), "--kiosks", "10",
-                      "--seconds", seconds, "--start-at", start) for first in (1, 11)]
+        procs = [
+            load(
+                folder,
+                server.url,
+                "issue",
+                "--first",
+                str(first),
+                "--kiosks",
+                "10",
+                "--seconds",
+                seconds,
+                "--start-at",
+                start,
+            )
+            for first in (1, 11)
+        ]
         results = [result(p) for p in procs]
     finally:
         server.stop()
@@ -162,8 +219,19 @@ def busyday(folder: Path, quick: bool) -> None:
     server = Server(folder)
     try:
         tickets = "1000" if quick else "7000"
-        r = result(load(folder, server.url, "day", "--tickets", tickets, "--kiosks", "20",
-                        "--windows", "100"))
+        r = result(
+            load(
+                folder,
+                server.url,
+                "day",
+                "--tickets",
+                tickets,
+                "--kiosks",
+                "20",
+                "--windows",
+                "100",
+            )
+        )
         memory = server.peak_memory_mib()
     finally:
         server.stop()
@@ -174,16 +242,25 @@ def busyday(folder: Path, quick: bool) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    print(json.dumps({"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                      f"Python {platform.python_version()}, {platform.system()}"}), flush=True)
+    print(
+        json.dumps(
+            {
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}, {platform.system()}"
+            }
+        ),
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="onetrip-bench-") as tmp:
         folder = args.dir or Path(tmp)
         write_big_hall(folder)
         benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
         for which in args.which or list(benches):
             if which not in benches:
-                print(f"onetrip bench: no bench '{which}' (fanout, throughput, busyday)",
-                      file=sys.stderr)
+                print(
+                    f"onetrip bench: no bench '{which}' (fanout, throughput, busyday)",
+                    file=sys.stderr,
+                )
                 return 2
             benches[which](folder, args.quick)
     return 0

@@ -35,8 +35,15 @@ def tokens(folder: Path) -> dict[str, str]:
 
 
 def client(url: str, folder: Path, device: str, **options: Any) -> HubClient:
-    return HubClient(url, device=device, token=tokens(folder)[device], name=device,
-                     request_timeout=30, connect_timeout=30, **options)
+    return HubClient(
+        url,
+        device=device,
+        token=tokens(folder)[device],
+        name=device,
+        request_timeout=30,
+        connect_timeout=30,
+        **options,
+    )
 
 
 async def wait_for_stop(folder: Path) -> None:
@@ -54,8 +61,8 @@ async def boards(folder: Path, url: str, first: int, count: int) -> dict[str, An
         def on_event(push: dict[str, Any]) -> None:
             if push.get("event") == Events.CALLED:
                 seen.append((n, push["call"]["ticket_id"], time.time_ns()))
-        return client(url, folder, f"display-{n}", topics=[HALL], on_event=on_event,
-                      keep_events=0)
+
+        return client(url, folder, f"display-{n}", topics=[HALL], on_event=on_event, keep_events=0)
 
     clients = [board(n) for n in range(first, first + count)]
     await asyncio.gather(*(c.connect() for c in clients))
@@ -67,8 +74,15 @@ async def boards(folder: Path, url: str, first: int, count: int) -> dict[str, An
     return {"boards": count, "received": len(seen)}
 
 
-async def windows(folder: Path, url: str, count: int, kiosks: int, seconds: float,
-                  call_every: float, issue_rate: float) -> dict[str, Any]:
+async def windows(
+    folder: Path,
+    url: str,
+    count: int,
+    kiosks: int,
+    seconds: float,
+    call_every: float,
+    issue_rate: float,
+) -> dict[str, Any]:
     """``kiosks`` issuing at ``issue_rate`` in all, ``count`` windows each calling about every
     ``call_every`` seconds; the send time of every call that got a ticket."""
     sent: dict[str, int] = {}
@@ -76,8 +90,9 @@ async def windows(folder: Path, url: str, count: int, kiosks: int, seconds: floa
     rng = random.Random(7)
 
     async def kiosk(c: HubClient, n: int) -> None:
-        zones = itertools.cycle([z for z, _, _ in ZONES][n % len(ZONES):] + [z for z, _, _ in
-                                                                              ZONES])
+        zones = itertools.cycle(
+            [z for z, _, _ in ZONES][n % len(ZONES) :] + [z for z, _, _ in ZONES]
+        )
         while time.monotonic() < end:
             await c.request("issue", zone=next(zones))
             await asyncio.sleep(rng.expovariate(issue_rate / kiosks))
@@ -100,15 +115,18 @@ async def windows(folder: Path, url: str, count: int, kiosks: int, seconds: floa
     kiosk_clients = [client(url, folder, f"kiosk-{n}") for n in range(1, kiosks + 1)]
     window_clients = [client(url, folder, f"caller-{n}") for n in range(1, count + 1)]
     await asyncio.gather(*(c.connect() for c in kiosk_clients + window_clients))
-    await asyncio.gather(*(kiosk(c, n) for n, c in enumerate(kiosk_clients, 1)),
-                         *(window(c, n) for n, c in enumerate(window_clients, 1)))
+    await asyncio.gather(
+        *(kiosk(c, n) for n, c in enumerate(kiosk_clients, 1)),
+        *(window(c, n) for n, c in enumerate(window_clients, 1)),
+    )
     await asyncio.gather(*(c.close() for c in kiosk_clients + window_clients))
     (folder / "sent.json").write_text(json.dumps(sent))
     return {"calls": len(sent)}
 
 
-async def issue(folder: Path, url: str, first: int, kiosks: int, seconds: float,
-                start_at: float) -> dict[str, Any]:
+async def issue(
+    folder: Path, url: str, first: int, kiosks: int, seconds: float, start_at: float
+) -> dict[str, Any]:
     """``kiosks`` kiosks issuing as fast as the hub answers, each waiting for its reply."""
     clients = [client(url, folder, f"kiosk-{n}") for n in range(first, first + kiosks)]
     await asyncio.gather(*(c.connect() for c in clients))
@@ -160,8 +178,10 @@ async def day(folder: Path, url: str, tickets: int, kiosks: int, count: int) -> 
             await c.request("finish", window=n)
             served += 1
 
-    await asyncio.gather(*(kiosk(c, n) for n, c in enumerate(kiosk_clients, 1)),
-                         *(window(c, n) for n, c in enumerate(window_clients, 1)))
+    await asyncio.gather(
+        *(kiosk(c, n) for n, c in enumerate(kiosk_clients, 1)),
+        *(window(c, n) for n, c in enumerate(window_clients, 1)),
+    )
     took = time.monotonic() - began
     await asyncio.gather(*(c.close() for c in kiosk_clients + window_clients))
     return {"issued": issued, "served": served, "seconds": took}
@@ -184,8 +204,9 @@ def main() -> None:
     a = parser.parse_args()
     job = {
         "boards": lambda: boards(a.folder, a.url, a.first, a.count),
-        "windows": lambda: windows(a.folder, a.url, a.windows, a.kiosks, a.seconds,
-                                   a.call_every, a.issue_rate),
+        "windows": lambda: windows(
+            a.folder, a.url, a.windows, a.kiosks, a.seconds, a.call_every, a.issue_rate
+        ),
         "issue": lambda: issue(a.folder, a.url, a.first, a.kiosks, a.seconds, a.start_at),
         "day": lambda: day(a.folder, a.url, a.tickets, a.kiosks, a.windows),
     }[a.scenario]

@@ -1,9 +1,9 @@
 """The queue engine: pure rules over the hall state (no I/O, no clock of its own).
 
-    engine = Engine(config)
-    events = engine.decide(Issue(zone="shangshi"), now)   # or raises Refused
-    engine.apply(events, now)
-    reply = engine.reply(command, events)
+engine = Engine(config)
+events = engine.decide(Issue(zone="shangshi"), now)   # or raises Refused
+engine.apply(events, now)
+reply = engine.reply(command, events)
 """
 
 from __future__ import annotations

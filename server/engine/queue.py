@@ -33,8 +33,7 @@ def away_colleagues(state: HallState, config: HallConfig, staff: str) -> set[str
     return {s.id for s in config.staff.values() if s.backup == staff and s.id not in present}
 
 
-def choose_next(state: HallState, config: HallConfig, window: Window, now: float
-                ) -> Choice | None:
+def choose_next(state: HallState, config: HallConfig, window: Window, now: float) -> Choice | None:
     staff = window.staff
     mine = {staff} | away_colleagues(state, config, staff) if staff else set()
     zones = config.windows[window.number].zones
@@ -83,9 +82,12 @@ def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
     zone's counts answer at once (the kiosk asks this for every ticket it prints).
     """
     if ticket.to_staff is not None or ticket.to_window is not None:
-        same = [state.tickets[i] for i in state.routed
-                if state.tickets[i].to_staff == ticket.to_staff
-                and state.tickets[i].to_window == ticket.to_window]
+        same = [
+            state.tickets[i]
+            for i in state.routed
+            if state.tickets[i].to_staff == ticket.to_staff
+            and state.tickets[i].to_window == ticket.to_window
+        ]
         return sum(_order(t) < _order(ticket) for t in same)
     line = line_of(ticket)
     counts = state.counts
@@ -100,7 +102,9 @@ def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
         other = line_of(t)
         if line == "appointment":
             count += other == line and (t.appointment_at or 0, t.serial) < (
-                ticket.appointment_at or 0, ticket.serial)
+                ticket.appointment_at or 0,
+                ticket.serial,
+            )
         elif other == line:
             count += _order(t) < mine
         else:
@@ -119,7 +123,8 @@ def wait_minutes(state: HallState, config: HallConfig, ticket: Ticket, ahead: in
     else:
         mean = sum(m.service_minutes for m in zone.matters.values()) / max(1, len(zone.matters))
     open_windows = sum(
-        1 for w in state.windows.values()
+        1
+        for w in state.windows.values()
         if w.staff and w.status.value != "paused" and ticket.zone in config.windows[w.number].zones
     )
     return round(ahead * mean / max(1, open_windows))

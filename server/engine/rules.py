@@ -29,6 +29,7 @@ def rule(command: type[c.Command]) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         RULES[command] = fn
         return fn
+
     return register
 
 
@@ -40,8 +41,7 @@ def day_of(config: HallConfig, now: float) -> str:
     return local(config, now).date().isoformat()
 
 
-def decide(state: HallState, config: HallConfig, command: c.Command, now: float
-           ) -> list[e.Event]:
+def decide(state: HallState, config: HallConfig, command: c.Command, now: float) -> list[e.Event]:
     """The events ``command`` causes at ``now``; raises ``Refused`` and changes nothing."""
     if state.day != day_of(config, now):
         raise RuntimeError("open the day first (open_day) before deciding commands")
@@ -54,12 +54,12 @@ def open_day(state: HallState, config: HallConfig, now: float) -> e.DayOpened | 
     if state.day == today:
         return None
     expired = sorted(
-        t.id for t in state.tickets.values()
+        t.id
+        for t in state.tickets.values()
         if t.status not in FINAL and t.status is not Status.SERVING and t.day < today
     )
     closed = sorted(
-        n for n, card in state.cards.items()
-        if card.closed_at is None and card.valid_until < today
+        n for n, card in state.cards.items() if card.closed_at is None and card.valid_until < today
     )
     return e.DayOpened(day=today, expired=expired, closed_cards=closed)
 
@@ -100,27 +100,43 @@ def current_ticket(state: HallState, number: int) -> Ticket:
 
 
 def refuse_state(ticket: Ticket, action: str) -> Refused:
-    return Refused("bad_state", ticket=ticket.label, state=Text(f"status.{ticket.status.value}"),
-                   action=Text(f"action.{action}"))
+    return Refused(
+        "bad_state",
+        ticket=ticket.label,
+        state=Text(f"status.{ticket.status.value}"),
+        action=Text(f"action.{action}"),
+    )
 
 
 # --- issuing ---------------------------------------------------------------------------------
-def _new_ticket(state: HallState, config: HallConfig, now: float, zone: str, kind: Kind,
-                **extra: Any) -> Ticket:
+def _new_ticket(
+    state: HallState, config: HallConfig, now: float, zone: str, kind: Kind, **extra: Any
+) -> Ticket:
     number = state.numbers.get(zone, 0) + 1
     label = f"{config.zones[zone].prefix}{number:03d}"
     tid = f"{state.day.replace('-', '')}-{label}"
     return Ticket(
-        id=tid, day=state.day, zone=zone, number=number, label=label, kind=kind,
-        status=Status.WAITING, issued_at=now, serial=state.serial + 1,
-        band=extra.pop("band", 1), key=now, case=extra.pop("case", tid),
-        code=ticket_code(config.secret, tid), **extra,
+        id=tid,
+        day=state.day,
+        zone=zone,
+        number=number,
+        label=label,
+        kind=kind,
+        status=Status.WAITING,
+        issued_at=now,
+        serial=state.serial + 1,
+        band=extra.pop("band", 1),
+        key=now,
+        case=extra.pop("case", tid),
+        code=ticket_code(config.secret, tid),
+        **extra,
     )
 
 
 def _check_hours(config: HallConfig, zone: str, now: float, *, cutoff: bool = True) -> None:
     refusal = config.hours.issuing_refusal(
-        local(config, now), noon_duty=config.zones[zone].noon_duty,
+        local(config, now),
+        noon_duty=config.zones[zone].noon_duty,
         cutoff=config.policy.issue_cutoff_minutes if cutoff else 0,
     )
     if refusal:
@@ -161,9 +177,16 @@ def issue(state: HallState, config: HallConfig, cmd: c.Issue, now: float) -> lis
                 raise Refused("slot_limit", matter=matter.name)
             quota.append(key)
     ticket = _new_ticket(
-        state, config, now, zone.id, kind, matter=cmd.matter,
-        priority_reason=cmd.priority_reason, appointment_at=cmd.appointment_at,
-        appointment_ref=cmd.appointment_ref, quota=quota,
+        state,
+        config,
+        now,
+        zone.id,
+        kind,
+        matter=cmd.matter,
+        priority_reason=cmd.priority_reason,
+        appointment_at=cmd.appointment_at,
+        appointment_ref=cmd.appointment_ref,
+        quota=quota,
     )
     return [e.Issued(ticket)]
 
@@ -177,8 +200,7 @@ def void(state: HallState, config: HallConfig, cmd: c.Void, now: float) -> list[
 
 
 @rule(c.RedeemCard)
-def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float
-           ) -> list[e.Event]:
+def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float) -> list[e.Event]:
     claim = read_card_code(config.secret, cmd.code)
     if claim is None:
         raise Refused("card_forged")
@@ -196,8 +218,16 @@ def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float
     backup = config.staff[card.staff].backup if card.staff in config.staff else None
     routed = card.staff in present or (backup is not None and backup in present)
     ticket = _new_ticket(
-        state, config, now, card.zone, Kind.FOLLOWUP, matter=card.matter, case=card.case,
-        card=card.number, to_staff=card.staff if routed else None, band=1 if routed else 0,
+        state,
+        config,
+        now,
+        card.zone,
+        Kind.FOLLOWUP,
+        matter=card.matter,
+        case=card.case,
+        card=card.number,
+        to_staff=card.staff if routed else None,
+        band=1 if routed else 0,
     )
     return [e.Issued(ticket)]
 
@@ -216,8 +246,15 @@ def requeue(state: HallState, config: HallConfig, cmd: c.Requeue, now: float) ->
         (state.tickets[i] for i in state.waiting),
         key=lambda t: (t.band, t.key, t.serial),
     )
-    queue = [t for t in queue if t.zone == ticket.zone and t.band == 1
-             and t.to_staff is None and t.to_window is None and t.kind is Kind.NORMAL]
+    queue = [
+        t
+        for t in queue
+        if t.zone == ticket.zone
+        and t.band == 1
+        and t.to_staff is None
+        and t.to_window is None
+        and t.kind is Kind.NORMAL
+    ]
     penalty = config.policy.requeue_penalty
     if penalty >= len(queue):
         key = now
@@ -240,8 +277,9 @@ def login(state: HallState, config: HallConfig, cmd: c.Login, now: float) -> lis
         raise Refused("window_taken", window=cmd.window, staff=config.staff[window.staff].name)
     for other in state.windows.values():
         if other.staff == cmd.staff and other.number != cmd.window:
-            raise Refused("staff_elsewhere", staff=config.staff[cmd.staff].name,
-                          window=other.number)
+            raise Refused(
+                "staff_elsewhere", staff=config.staff[cmd.staff].name, window=other.number
+            )
     if window.staff == cmd.staff:
         return []  # already there: logging in again is harmless
     return [e.LoggedIn(cmd.window, cmd.staff)]
@@ -251,8 +289,7 @@ def login(state: HallState, config: HallConfig, cmd: c.Login, now: float) -> lis
 def logout(state: HallState, config: HallConfig, cmd: c.Logout, now: float) -> list[e.Event]:
     window = staffed_window(state, cmd.window)
     if window.ticket is not None:
-        raise Refused("window_busy", window=cmd.window,
-                      ticket=state.tickets[window.ticket].label)
+        raise Refused("window_busy", window=cmd.window, ticket=state.tickets[window.ticket].label)
     return [e.LoggedOut(cmd.window, window.staff)]
 
 
@@ -272,8 +309,7 @@ def resume(state: HallState, config: HallConfig, cmd: c.Resume, now: float) -> l
 
 # --- calling ---------------------------------------------------------------------------------
 @rule(c.CallNext)
-def call_next(state: HallState, config: HallConfig, cmd: c.CallNext, now: float
-              ) -> list[e.Event]:
+def call_next(state: HallState, config: HallConfig, cmd: c.CallNext, now: float) -> list[e.Event]:
     window = idle_window(state, cmd.window)
     choice = choose_next(state, config, window, now)
     if choice is None:
@@ -282,8 +318,9 @@ def call_next(state: HallState, config: HallConfig, cmd: c.CallNext, now: float
 
 
 @rule(c.CallTicket)
-def call_ticket(state: HallState, config: HallConfig, cmd: c.CallTicket, now: float
-                ) -> list[e.Event]:
+def call_ticket(
+    state: HallState, config: HallConfig, cmd: c.CallTicket, now: float
+) -> list[e.Event]:
     window = idle_window(state, cmd.window)
     ticket = find_ticket(state, cmd.ticket)
     if ticket.status not in (Status.WAITING, Status.MISSED):
@@ -292,8 +329,7 @@ def call_ticket(state: HallState, config: HallConfig, cmd: c.CallTicket, now: fl
 
 
 @rule(c.CallBack)
-def call_back(state: HallState, config: HallConfig, cmd: c.CallBack, now: float
-              ) -> list[e.Event]:
+def call_back(state: HallState, config: HallConfig, cmd: c.CallBack, now: float) -> list[e.Event]:
     window = idle_window(state, cmd.window)
     ticket = find_ticket(state, cmd.ticket)
     if ticket.id not in window.suspended:
@@ -344,8 +380,7 @@ def finish(state: HallState, config: HallConfig, cmd: c.Finish, now: float) -> l
 
 
 @rule(c.Transfer)
-def transfer(state: HallState, config: HallConfig, cmd: c.Transfer, now: float
-             ) -> list[e.Event]:
+def transfer(state: HallState, config: HallConfig, cmd: c.Transfer, now: float) -> list[e.Event]:
     ticket = current_ticket(state, cmd.window)
     targets = [x for x in (cmd.to_zone, cmd.to_window, cmd.to_staff) if x is not None]
     if len(targets) != 1:
@@ -359,10 +394,18 @@ def transfer(state: HallState, config: HallConfig, cmd: c.Transfer, now: float
         raise Refused("unknown_window", window=cmd.to_window)
     if cmd.to_staff is not None and cmd.to_staff not in config.staff:
         raise Refused("unknown_staff", staff=cmd.to_staff)
-    return [e.Transferred(
-        ticket.id, cmd.window, zone, cmd.to_window, cmd.to_staff,
-        band=0 if cmd.at_head else 1, key=now, note=cmd.note,
-    )]
+    return [
+        e.Transferred(
+            ticket.id,
+            cmd.window,
+            zone,
+            cmd.to_window,
+            cmd.to_staff,
+            band=0 if cmd.at_head else 1,
+            key=now,
+            note=cmd.note,
+        )
+    ]
 
 
 @rule(c.Suspend)
@@ -380,8 +423,7 @@ def cancel(state: HallState, config: HallConfig, cmd: c.Cancel, now: float) -> l
 
 
 @rule(c.Evaluate)
-def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float
-             ) -> list[e.Event]:
+def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float) -> list[e.Event]:
     if not 1 <= cmd.level <= 5:
         raise Refused("bad_rating")
     if cmd.ticket is not None:
@@ -404,8 +446,7 @@ def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float
 
 # --- 续办服务卡 --------------------------------------------------------------------------------
 @rule(c.IssueCard)
-def issue_card(state: HallState, config: HallConfig, cmd: c.IssueCard, now: float
-               ) -> list[e.Event]:
+def issue_card(state: HallState, config: HallConfig, cmd: c.IssueCard, now: float) -> list[e.Event]:
     ticket = current_ticket(state, cmd.window)
     window = state.windows[cmd.window]
     case = state.cases[ticket.case]
@@ -414,8 +455,15 @@ def issue_card(state: HallState, config: HallConfig, cmd: c.IssueCard, now: floa
     number = state.next_card
     until = date.fromisoformat(state.day) + timedelta(days=config.policy.card_valid_days)
     card = Card(
-        number=number, case=case.id, staff=window.staff or "", window=cmd.window,
-        zone=ticket.zone, matter=ticket.matter, issued_at=now, valid_until=until.isoformat(),
-        code=card_code(config.secret, number, until), tips=list(cmd.tips),
+        number=number,
+        case=case.id,
+        staff=window.staff or "",
+        window=cmd.window,
+        zone=ticket.zone,
+        matter=ticket.matter,
+        issued_at=now,
+        valid_until=until.isoformat(),
+        code=card_code(config.secret, number, until),
+        tips=list(cmd.tips),
     )
     return [e.CardIssued(card)]

@@ -16,8 +16,10 @@ from shared.domain import FINAL, Kind, Status, WindowStatus
 
 def _plain(item: Any) -> dict[str, Any]:
     """The fields as plain data; lists are copied (nothing else in these rows nests)."""
-    return {name: list(v) if isinstance(v := getattr(item, name), list) else v
-            for name in item.__dataclass_fields__}
+    return {
+        name: list(v) if isinstance(v := getattr(item, name), list) else v
+        for name in item.__dataclass_fields__
+    }
 
 
 @dataclass
@@ -246,7 +248,9 @@ class HallState:
     def canonical(self) -> dict[str, Any]:
         """Everything that matters, in plain data: two states are equal when these are."""
         return {
-            "day": self.day, "serial": self.serial, "next_card": self.next_card,
+            "day": self.day,
+            "serial": self.serial,
+            "next_card": self.next_card,
             "numbers": dict(sorted(self.numbers.items())),
             "taken": dict(sorted(self.taken.items())),
             "served": {k: [v[0], round(v[1], 6)] for k, v in sorted(self.served.items())},
@@ -258,5 +262,11 @@ class HallState:
 
     def scalars(self) -> dict[str, Any]:
         """The counters stored beside the projection tables."""
-        return {"day": self.day, "serial": self.serial, "next_card": self.next_card,
-                "numbers": self.numbers, "taken": self.taken, "served": self.served}
+        return {
+            "day": self.day,
+            "serial": self.serial,
+            "next_card": self.next_card,
+            "numbers": self.numbers,
+            "taken": self.taken,
+            "served": self.served,
+        }

@@ -15,32 +15,52 @@ def ticket_view(config: HallConfig, ticket: Ticket) -> dict[str, Any]:
     matter = zone.matters.get(ticket.matter) if ticket.matter else None
     staff = config.staff.get(ticket.staff) if ticket.staff else None
     return {
-        "id": ticket.id, "label": ticket.label, "kind": ticket.kind.value,
-        "status": ticket.status.value, "zone": zone.id, "zone_name": zone.name,
-        "matter": ticket.matter, "matter_name": matter.name if matter else None,
-        "window": ticket.window, "staff": ticket.staff, "staff_name": staff.name if staff else None,
-        "issued_at": ticket.issued_at, "called_at": ticket.called_at,
-        "priority_reason": ticket.priority_reason, "appointment_at": ticket.appointment_at,
-        "to_staff": ticket.to_staff, "to_window": ticket.to_window, "recalls": ticket.recalls,
-        "code": ticket.code, "status_url": f"{config.public_url}/t/{ticket.code}",
-        "case": ticket.case, "rating": ticket.rating, "note": ticket.note,
+        "id": ticket.id,
+        "label": ticket.label,
+        "kind": ticket.kind.value,
+        "status": ticket.status.value,
+        "zone": zone.id,
+        "zone_name": zone.name,
+        "matter": ticket.matter,
+        "matter_name": matter.name if matter else None,
+        "window": ticket.window,
+        "staff": ticket.staff,
+        "staff_name": staff.name if staff else None,
+        "issued_at": ticket.issued_at,
+        "called_at": ticket.called_at,
+        "priority_reason": ticket.priority_reason,
+        "appointment_at": ticket.appointment_at,
+        "to_staff": ticket.to_staff,
+        "to_window": ticket.to_window,
+        "recalls": ticket.recalls,
+        "code": ticket.code,
+        "status_url": f"{config.public_url}/t/{ticket.code}",
+        "case": ticket.case,
+        "rating": ticket.rating,
+        "note": ticket.note,
     }
 
 
-def queue_view(state: HallState, config: HallConfig, ticket: Ticket, *, newest: bool = False
-               ) -> dict[str, Any]:
+def queue_view(
+    state: HallState, config: HallConfig, ticket: Ticket, *, newest: bool = False
+) -> dict[str, Any]:
     """A ticket with its place: people ahead and the estimated wait, as the kiosk prints."""
     ahead = ahead_of(state, ticket, newest=newest)
-    return {**ticket_view(config, ticket), "ahead": ahead,
-            "wait_minutes": wait_minutes(state, config, ticket, ahead)}
+    return {
+        **ticket_view(config, ticket),
+        "ahead": ahead,
+        "wait_minutes": wait_minutes(state, config, ticket, ahead),
+    }
 
 
 def window_view(state: HallState, config: HallConfig, window: Window) -> dict[str, Any]:
     staff = config.staff.get(window.staff) if window.staff else None
     current = state.tickets.get(window.ticket) if window.ticket else None
     return {
-        "number": window.number, "name": config.windows[window.number].name,
-        "status": window.status.value, "staff": window.staff,
+        "number": window.number,
+        "name": config.windows[window.number].name,
+        "status": window.status.value,
+        "staff": window.staff,
         "staff_name": staff.name if staff else None,
         "ticket": current.label if current else None,
         "ticket_id": current.id if current else None,
@@ -55,13 +75,22 @@ def card_view(config: HallConfig, card: Card) -> dict[str, Any]:
     zone = config.zones[card.zone]
     matter = zone.matters.get(card.matter) if card.matter else None
     return {
-        "number": card.number, "label": card.label, "code": card.code,
-        "staff": card.staff, "staff_name": staff.name if staff else card.staff,
-        "phone": staff.phone if staff else "", "window": card.window,
-        "zone": zone.id, "zone_name": zone.name, "matter": card.matter,
-        "matter_name": matter.name if matter else None, "tips": list(card.tips),
-        "valid_until": card.valid_until, "closed": card.closed_at is not None,
-        "closed_reason": card.closed_reason, "case": card.case,
+        "number": card.number,
+        "label": card.label,
+        "code": card.code,
+        "staff": card.staff,
+        "staff_name": staff.name if staff else card.staff,
+        "phone": staff.phone if staff else "",
+        "window": card.window,
+        "zone": zone.id,
+        "zone_name": zone.name,
+        "matter": card.matter,
+        "matter_name": matter.name if matter else None,
+        "tips": list(card.tips),
+        "valid_until": card.valid_until,
+        "closed": card.closed_at is not None,
+        "closed_reason": card.closed_reason,
+        "case": card.case,
     }
 
 

@@ -22,9 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
     p.add_argument("--tls-cert", type=Path, help="PEM certificate: serve wss:// and https://")
     p.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
-    p.add_argument("--rate", action="append", default=[], metavar="ROLE=N",
-                   help="requests per second one connection of ROLE may send, e.g. kiosk=50 "
-                        "(defaults: kiosk 10, caller 20, display 20, bridge 200)")
+    p.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="ROLE=N",
+        help="requests per second one connection of ROLE may send, e.g. kiosk=50 "
+        "(defaults: kiosk 10, caller 20, display 20, bridge 200)",
+    )
     p.set_defaults(func=cmd_server)
 
 
@@ -57,18 +62,31 @@ async def _serve(config: object, args: argparse.Namespace, rates: dict[str, floa
     for role, per_second in rates.items():
         limits = limits.with_rate(role, per_second)
     ssl = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
-    running = await start_hub(config, args.db, host=args.host, port=args.port,  # type: ignore
-                              ssl=ssl, limits=limits)
+    running = await start_hub(
+        config,
+        args.db,
+        host=args.host,
+        port=args.port,  # type: ignore
+        ssl=ssl,
+        limits=limits,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
     # One line on stdout that scripts (tests, the demo) wait for to learn the port.
-    print(f"onetrip server listening on {'wss' if ssl else 'ws'}://{host}:{running.port}/ws",
-          flush=True)
-    log.info("%s: %d windows, %d devices; seq %d", config.name, len(config.windows),  # type: ignore
-             len(config.devices), running.hub.fanout.seq)  # type: ignore
+    print(
+        f"onetrip server listening on {'wss' if ssl else 'ws'}://{host}:{running.port}/ws",
+        flush=True,
+    )
+    log.info(
+        "%s: %d windows, %d devices; seq %d",
+        config.name,
+        len(config.windows),  # type: ignore
+        len(config.devices),
+        running.hub.fanout.seq,
+    )  # type: ignore
     await stop.wait()
     log.info("stopping")
     await running.close()

@@ -43,7 +43,8 @@ class Committer:
         now = self.hall.clock()
         try:
             outcomes: list[Result | Exception] = self.hall.handle_batch(
-                [(command, origin, now) for command, origin, _ in batch])
+                [(command, origin, now) for command, origin, _ in batch]
+            )
         except Exception as error:  # StaleState twice, or a bug: every request hears of it
             outcomes = [error] * len(batch)
         self.batches += 1

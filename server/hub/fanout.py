@@ -49,9 +49,11 @@ class Fanout:
         self.sessions: set[Session] = set()
         self.codes: dict[str, str] = {t.code: t.id for t in hall.state.tickets.values()}
         self.recent: deque[dict[str, Any]] = deque(
-            recent_calls(self.config, hall.state, RECENT), maxlen=RECENT)
-        self.windows_sent = {n: window_view(hall.state, self.config, w)
-                             for n, w in hall.state.windows.items()}
+            recent_calls(self.config, hall.state, RECENT), maxlen=RECENT
+        )
+        self.windows_sent = {
+            n: window_view(hall.state, self.config, w) for n, w in hall.state.windows.items()
+        }
         self.counts_sent = counts(self.config, hall.state)
         self._status_sent: dict[str, dict[str, Any]] = {}
         self._counts_due: asyncio.TimerHandle | None = None
@@ -89,8 +91,9 @@ class Fanout:
         return self.hall.store.last_seq
 
     # -- writing -------------------------------------------------------------------------------
-    def send(self, sessions: Iterable[Session], event: str, seq: int, payload: dict[str, Any]
-             ) -> None:
+    def send(
+        self, sessions: Iterable[Session], event: str, seq: int, payload: dict[str, Any]
+    ) -> None:
         body = encode(payload)[1:]  # '"key":…}' or '}'
         tail = body if body == "}" else "," + body
         head = f'{{"event":"{event}","seq":{seq},"prev":'
@@ -105,8 +108,9 @@ class Fanout:
             broadcast((conn,), f"{head}{s.last}{tail}")
             s.last = seq
 
-    def to_topics(self, topics: Iterable[str], event: str, seq: int, payload: dict[str, Any]
-                  ) -> None:
+    def to_topics(
+        self, topics: Iterable[str], event: str, seq: int, payload: dict[str, Any]
+    ) -> None:
         targets: set[Session] = set()
         for topic in topics:
             targets |= self.by_topic.get(topic, set())
@@ -116,8 +120,11 @@ class Fanout:
     def drop(self, session: Session) -> None:
         """A consumer that stopped reading: cut it off rather than buffer for it."""
         self.dropped += 1
-        log.warning("dropping slow consumer %s (%d bytes unsent)", session.name,
-                    session.conn.transport.get_write_buffer_size())
+        log.warning(
+            "dropping slow consumer %s (%d bytes unsent)",
+            session.name,
+            session.conn.transport.get_write_buffer_size(),
+        )
         self.remove(session)
         session.conn.transport.abort()
 
@@ -166,14 +173,14 @@ class Fanout:
                 if t.staff:
                     topics.append(staff_topic(t.staff))
                 kind = Events.CALLED if isinstance(e, ev.Called) else Events.RECALLED
-                self.to_topics(topics, kind, seq, {"call": entry,
-                                                   "ticket": ticket_view(config, t)})
+                self.to_topics(topics, kind, seq, {"call": entry, "ticket": ticket_view(config, t)})
             else:
                 topics = [zone_topic(t.zone)]
                 if t.window is not None:
                     topics.append(window_topic(t.window))
-                self.to_topics(topics, Events.TICKET, seq,
-                               {"change": e.type, "ticket": ticket_view(config, t)})
+                self.to_topics(
+                    topics, Events.TICKET, seq, {"change": e.type, "ticket": ticket_view(config, t)}
+                )
                 if isinstance(e, ev.Transferred) and e.to_staff:
                     self._followup(e.to_staff, seq)
             if isinstance(e, ev.Called) and t.to_staff is None and t.kind.value == "followup":
@@ -200,8 +207,12 @@ class Fanout:
 
         topic = staff_topic(staff)
         if topic in self.by_topic:
-            self.to_topics([topic], Events.FOLLOWUP, seq, {
-                "staff": staff, "followups": followups_for(self.config, self.hall.state, staff)})
+            self.to_topics(
+                [topic],
+                Events.FOLLOWUP,
+                seq,
+                {"staff": staff, "followups": followups_for(self.config, self.hall.state, staff)},
+            )
 
     def _status(self, code: str, seq: int) -> None:
         topic = ticket_topic(code)

@@ -31,8 +31,9 @@ def page(title: str, body: str, script: str = "", style: str = "") -> str:
 
 
 def _texts(prefix: str) -> str:
-    return json.dumps({k: v[0] for k, v in TEXTS.items() if k.startswith(prefix)},
-                      ensure_ascii=False)
+    return json.dumps(
+        {k: v[0] for k, v in TEXTS.items() if k.startswith(prefix)}, ensure_ascii=False
+    )
 
 
 # /t/<code>: __TICKET__ (JSON), __LABEL__ and __SAY__ are filled per request.
@@ -135,7 +136,7 @@ DISPLAY_PAGE = page(
     t("hub.display.title"),
     '<header><span id="name"></span><span id="clock"></span></header><div id="notice"></div>'
     '<main class="board"><section><h2>' + t("hub.display.recent") + '</h2><div id="recent">'
-    '</div></section><section><h2>' + t("hub.display.waiting") + '</h2><div id="zones"></div>'
+    "</div></section><section><h2>" + t("hub.display.waiting") + '</h2><div id="zones"></div>'
     "<h2>" + t("hub.display.window") + '</h2><div id="windows"></div></section></main>',
     _DISPLAY_SCRIPT.replace("__TEXTS__", _texts("hub.display.")),
     _DISPLAY_STYLE,

@@ -40,8 +40,9 @@ class Hub:
         self.hall = hall
         self.config: HallConfig = hall.config
         self.limits = limits or HubLimits()
-        self.fanout = Fanout(hall, max_buffer=self.limits.max_buffer,
-                             counts_interval=self.limits.counts_interval)
+        self.fanout = Fanout(
+            hall, max_buffer=self.limits.max_buffer, counts_interval=self.limits.counts_interval
+        )
         self.committer = Committer(hall, self.fanout.publish)
         self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.notices: list[dict[str, Any]] = []
@@ -61,7 +62,8 @@ class Hub:
     async def handler(self, conn: ServerConnection) -> None:
         device = self.pending.pop(conn, None)
         if len(self.fanout.sessions) >= self.limits.max_connections or (
-                device is None and self.anonymous >= self.limits.max_anonymous):
+            device is None and self.anonymous >= self.limits.max_anonymous
+        ):
             await conn.close(1013, "too many connections")
             return
         session = Session(conn, self._bucket(device.role if device else p.ANONYMOUS), device)
@@ -109,8 +111,7 @@ class Hub:
             await session.conn.close(1008, "authentication failed")
 
     # -- the one place where the role × op table is enforced -----------------------------------
-    async def dispatch(self, session: Session, request: p.Request
-                       ) -> tuple[dict[str, Any], bool]:
+    async def dispatch(self, session: Session, request: p.Request) -> tuple[dict[str, Any], bool]:
         op = request.op
         if op not in p.PERMISSIONS:
             raise Refused("unknown_op", op=op)
@@ -141,8 +142,11 @@ class Hub:
                 self.fanout.unsubscribe(session, text)
             return {"topics": sorted(session.topics)}
         if isinstance(op, p.Snapshot):
-            names = session.topics if op.topics is None else [
-                self._topic(session, t) for t in op.topics]
+            names = (
+                session.topics
+                if op.topics is None
+                else [self._topic(session, t) for t in op.topics]
+            )
             return self._snapshot(session, sorted(names))
         if isinstance(op, p.TicketStatus):
             return {"ticket": self._ticket_status(session, op)}
@@ -150,9 +154,11 @@ class Hub:
             self._check_window(session, op.window)
             state = self.hall.state
             staff = state.windows[op.window].staff
-            return {"window": op.window,
-                    "tickets": waiting_for_window(self.config, state, op.window),
-                    "followups": followups_for(self.config, state, staff) if staff else []}
+            return {
+                "window": op.window,
+                "tickets": waiting_for_window(self.config, state, op.window),
+                "followups": followups_for(self.config, state, staff) if staff else [],
+            }
         if isinstance(op, p.Notice):
             return self.post_notice(op.text, op.text_en, op.minutes)
         raise Refused("unknown_op", op=op.op)  # pragma: no cover - every ReadOp is handled
@@ -162,12 +168,18 @@ class Hub:
         device = session.device
         session.last = self.fanout.seq
         return {
-            "protocol": p.VERSION, "role": session.role,
+            "protocol": p.VERSION,
+            "role": session.role,
             "device": device.id if device else None,
             "windows": list(device.windows) if device else [],
-            "hall": {"name": self.config.name, "name_en": self.config.name_en,
-                     "day": self.hall.state.day, "public_url": self.config.public_url},
-            "seq": self.fanout.seq, "time": time.time(),
+            "hall": {
+                "name": self.config.name,
+                "name_en": self.config.name_en,
+                "day": self.hall.state.day,
+                "public_url": self.config.public_url,
+            },
+            "seq": self.fanout.seq,
+            "time": time.time(),
         }
 
     def _auth(self, session: Session, op: p.Auth) -> dict[str, Any]:
@@ -207,9 +219,17 @@ class Hub:
         """The state of ``topics`` at the current seq; the connection's next push follows it."""
         state = self.hall.state
         recent = list(self.fanout.recent)
-        out = {t: topic_snapshot(self.config, state, p.parse_topic(t), recent=recent,
-                                 notices=self.active_notices(), codes=self.fanout.codes)
-               for t in topics}
+        out = {
+            t: topic_snapshot(
+                self.config,
+                state,
+                p.parse_topic(t),
+                recent=recent,
+                notices=self.active_notices(),
+                codes=self.fanout.codes,
+            )
+            for t in topics
+        }
         seq = self.fanout.seq
         session.last = seq
         return {"seq": seq, "topics": out}
@@ -241,10 +261,16 @@ class Hub:
         self.notices = [n for n in self.notices if n["until"] > now]
         return list(self.notices)
 
-    def post_notice(self, text: str, text_en: str = "", minutes: int = 60,
-                    level: str = "info") -> dict[str, Any]:
-        notice = {"text": text, "text_en": text_en or text, "level": level,
-                  "at": time.time(), "until": time.time() + max(0, minutes) * 60}
+    def post_notice(
+        self, text: str, text_en: str = "", minutes: int = 60, level: str = "info"
+    ) -> dict[str, Any]:
+        notice = {
+            "text": text,
+            "text_en": text_en or text,
+            "level": level,
+            "at": time.time(),
+            "until": time.time() + max(0, minutes) * 60,
+        }
         if minutes > 0:
             self.notices = [*self.active_notices(), notice][-10:]
         self.fanout.to_topics([p.HALL], p.Events.NOTICE, self.fanout.seq, {"notice": notice})
@@ -252,14 +278,19 @@ class Hub:
 
     def notify_all(self, key_zh: str, key_en: str, level: str = "system") -> None:
         """A connection notice to every client (e.g. the server is restarting)."""
-        notice = {"text": key_zh, "text_en": key_en, "level": level, "at": time.time(),
-                  "until": time.time()}
-        self.fanout.send(list(self.fanout.sessions), p.Events.NOTICE, self.fanout.seq,
-                         {"notice": notice})
+        notice = {
+            "text": key_zh,
+            "text_en": key_en,
+            "level": level,
+            "at": time.time(),
+            "until": time.time(),
+        }
+        self.fanout.send(
+            list(self.fanout.sessions), p.Events.NOTICE, self.fanout.seq, {"notice": notice}
+        )
 
     # -- mutating ops ----------------------------------------------------------------------------
-    async def _mutate(self, session: Session, request: p.Request
-                      ) -> tuple[dict[str, Any], bool]:
+    async def _mutate(self, session: Session, request: p.Request) -> tuple[dict[str, Any], bool]:
         fields, extra = p.split_extra(request.op, request.fields)
         command = c.from_json(request.op, fields)
         device = session.device
@@ -297,8 +328,11 @@ class Hub:
             return (staffed.staff or "") if staffed else ""
         if isinstance(command, c.Cancel):
             ticket = find_ticket(state, command.ticket)
-            mine = [n for n in device.windows
-                    if ticket.window == n or ticket.zone in self.config.windows[n].zones]
+            mine = [
+                n
+                for n in device.windows
+                if ticket.window == n or ticket.zone in self.config.windows[n].zones
+            ]
             if not mine:
                 raise Refused("window_not_bound", window=ticket.window or "-")
             window = ticket.window if ticket.window in mine else mine[0]
@@ -321,22 +355,28 @@ class Hub:
             raise Refused("window_logged_out", window=window)
         return staffed.staff
 
-    async def _check_pin(self, session: Session, device: Device, command: c.Login,
-                         pin: str) -> None:
-        keys = (f"staff:{command.staff}", f"device:{device.id}:{command.window}",
-                f"conn:{session.id}")
+    async def _check_pin(
+        self, session: Session, device: Device, command: c.Login, pin: str
+    ) -> None:
+        keys = (
+            f"staff:{command.staff}",
+            f"device:{device.id}:{command.window}",
+            f"conn:{session.id}",
+        )
         left = self.lockout.locked(*keys)
         if left:
             raise Refused("locked_out", minutes=math.ceil(left / 60))
         staff = self.config.staff.get(command.staff)
         # An unknown staff id costs the same time as a known one (any hash of the hall's).
-        stored = staff.pin_hash if staff else next(
-            (s.pin_hash for s in self.config.staff.values()), "")
+        stored = (
+            staff.pin_hash if staff else next((s.pin_hash for s in self.config.staff.values()), "")
+        )
         good = await asyncio.get_running_loop().run_in_executor(None, verify_pin, pin, stored)
         if not good or staff is None:
             self.lockout.failed(*keys)
-            log.warning("wrong PIN for %s at window %s from %s", command.staff, command.window,
-                        session.name)
+            log.warning(
+                "wrong PIN for %s at window %s from %s", command.staff, command.window, session.name
+            )
             left = self.lockout.locked(*keys)
             if left:
                 raise Refused("locked_out", minutes=math.ceil(left / 60))

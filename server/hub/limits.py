@@ -22,10 +22,16 @@ class HubLimits:
     max_message: int = MAX_MESSAGE  # bytes per frame, both ways; more closes with 1009
     # Requests per connection by role. A person at a kiosk takes a ticket every few seconds at
     # most; a stuck client or a script must not starve the hall. Benchmarks raise these.
-    rates: dict[str, Rate] = field(default_factory=lambda: {
-        "anonymous": Rate(5, 20), "kiosk": Rate(10, 40), "display": Rate(20, 60),
-        "caller": Rate(20, 60), "bridge": Rate(200, 400), "admin": Rate(1000, 2000),
-    })
+    rates: dict[str, Rate] = field(
+        default_factory=lambda: {
+            "anonymous": Rate(5, 20),
+            "kiosk": Rate(10, 40),
+            "display": Rate(20, 60),
+            "caller": Rate(20, 60),
+            "bridge": Rate(200, 400),
+            "admin": Rate(1000, 2000),
+        }
+    )
     max_connections: int = 2000
     max_anonymous: int = 1000  # phones on /t/<code>, browser boards
     # A consumer whose unsent bytes pass this is dropped, so nobody else waits for it.
@@ -67,8 +73,9 @@ class Lockout:
     A right PIN clears the staff member's and the device's counts.
     """
 
-    def __init__(self, failures: int, seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, failures: int, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.failures = failures
         self.seconds = seconds
         self.clock = clock

@@ -34,11 +34,15 @@ _TICKET = re.compile(r"/t/([A-Za-z2-7]{4,16})(\.json)?")
 
 
 def respond(status: int, body: bytes, content_type: str, *, cache: bool = False) -> Response:
-    headers = Headers([
-        ("Content-Type", content_type), ("Content-Length", str(len(body))),
-        ("Cache-Control", "max-age=60" if cache else "no-store"),
-        ("X-Content-Type-Options", "nosniff"), ("Connection", "close"),
-    ])
+    headers = Headers(
+        [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "max-age=60" if cache else "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Connection", "close"),
+        ]
+    )
     return Response(status, HTTPStatus(status).phrase, headers, body)
 
 
@@ -53,8 +57,9 @@ def html_response(status: int, html: str) -> Response:
 def not_found(json_wanted: bool = False) -> Response:
     if json_wanted:
         return json_response(404, {"ok": False, "error": Refused("unknown_code").to_dict()})
-    return html_response(404, page(t("hub.not_found"), f"<p class=big>404</p>"
-                                   f"<p>{t('hub.not_found')}</p>"))
+    return html_response(
+        404, page(t("hub.not_found"), f"<p class=big>404</p><p>{t('hub.not_found')}</p>")
+    )
 
 
 class Pages:
@@ -92,12 +97,19 @@ class Pages:
 
     def _health(self) -> Response:
         hub = self.hub
-        return json_response(200, {
-            "ok": True, "protocol": VERSION, "hall": hub.config.name,
-            "seq": hub.fanout.seq, "day": hub.hall.state.day,
-            "connections": len(hub.fanout.sessions), "dropped": hub.fanout.dropped,
-            "uptime": round(time.time() - hub.started, 1),
-        })
+        return json_response(
+            200,
+            {
+                "ok": True,
+                "protocol": VERSION,
+                "hall": hub.config.name,
+                "seq": hub.fanout.seq,
+                "day": hub.hall.state.day,
+                "connections": len(hub.fanout.sessions),
+                "dropped": hub.fanout.dropped,
+                "uptime": round(time.time() - hub.started, 1),
+            },
+        )
 
     def _ticket(self, code: str, json_wanted: bool) -> Response:
         view = self.hub.ticket_by_code(code)
@@ -105,7 +117,11 @@ class Pages:
             return not_found(json_wanted)
         if json_wanted:
             return json_response(200, {"ok": True, "ticket": view})
-        return html_response(200, TICKET_PAGE.replace(
-            "__TICKET__", json.dumps(view, ensure_ascii=False).replace("</", "<\\/")).replace(
-            "__LABEL__", view["label"]).replace(
-            "__SAY__", "<br>".join(s["zh_CN"] for s in view["say"])))
+        return html_response(
+            200,
+            TICKET_PAGE.replace(
+                "__TICKET__", json.dumps(view, ensure_ascii=False).replace("</", "<\\/")
+            )
+            .replace("__LABEL__", view["label"])
+            .replace("__SAY__", "<br>".join(s["zh_CN"] for s in view["say"])),
+        )

@@ -67,8 +67,12 @@ class RunningHub:
     async def __aenter__(self) -> RunningHub:
         return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.close()
 
 
@@ -79,19 +83,35 @@ def tls_context(cert: str | Path, key: str | Path) -> ssl_module.SSLContext:
     return context
 
 
-async def start_hub(config: HallConfig, db: str | Path, *, host: str = "127.0.0.1",
-                    port: int = 0, ssl: ssl_module.SSLContext | None = None,
-                    limits: HubLimits | None = None, clock: Callable[[], float] = time.time,
-                    synchronous: str = "FULL", hall: Hall | None = None) -> RunningHub:
+async def start_hub(
+    config: HallConfig,
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ssl: ssl_module.SSLContext | None = None,
+    limits: HubLimits | None = None,
+    clock: Callable[[], float] = time.time,
+    synchronous: str = "FULL",
+    hall: Hall | None = None,
+) -> RunningHub:
     """Open the hall and listen; ``port=0`` lets the OS choose (read it from ``.port``)."""
     hall = hall or Hall(config, db, clock=clock, synchronous=synchronous)
     hub = Hub(hall, limits)
     server = await serve(
-        hub.handler, host, port, process_request=Pages(hub), ssl=ssl,
-        max_size=hub.limits.max_message, compression=None,
-        ping_interval=hub.limits.ping_interval, ping_timeout=hub.limits.ping_timeout,
+        hub.handler,
+        host,
+        port,
+        process_request=Pages(hub),
+        ssl=ssl,
+        max_size=hub.limits.max_message,
+        compression=None,
+        ping_interval=hub.limits.ping_interval,
+        ping_timeout=hub.limits.ping_timeout,
         # Replies wait for a client's buffer only past this; pushes never wait (see fanout).
-        write_limit=64 * 1024, max_queue=64, logger=logging.getLogger("onetrip.hub.ws"),
+        write_limit=64 * 1024,
+        max_queue=64,
+        logger=logging.getLogger("onetrip.hub.ws"),
     )
     sockname = next(iter(server.sockets)).getsockname()
     return RunningHub(hub, server, host, int(sockname[1]), tls=ssl is not None)
@@ -104,14 +124,16 @@ class HubThread:
         self.config, self.db, self.options = config, db, options
         self.loop = asyncio.new_event_loop()
         self.running: RunningHub | None = None
-        self._thread = threading.Thread(target=self.loop.run_forever, name="onetrip-hub",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="onetrip-hub", daemon=True
+        )
 
     def start(self) -> HubThread:
         self._thread.start()
         self.running = asyncio.run_coroutine_threadsafe(
             start_hub(self.config, self.db, **self.options),  # type: ignore[arg-type]
-            self.loop).result(30)
+            self.loop,
+        ).result(30)
         return self
 
     @property

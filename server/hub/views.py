@@ -20,27 +20,50 @@ def announce(label: str, window: int) -> dict[str, str]:
     return both("announce.call", ticket=label, window=window)
 
 
-def call_entry(config: HallConfig, ticket: Ticket, window: int, staff: str | None,
-               at: float, how: str = "next", recall: int = 0) -> dict[str, Any]:
+def call_entry(
+    config: HallConfig,
+    ticket: Ticket,
+    window: int,
+    staff: str | None,
+    at: float,
+    how: str = "next",
+    recall: int = 0,
+) -> dict[str, Any]:
     """One line of the recent-calls list, and the body of ``called``/``recalled`` pushes."""
     person = config.staff.get(staff) if staff else None
     zone = config.zones[ticket.zone]
     return {
-        "ticket": ticket.label, "ticket_id": ticket.id, "kind": ticket.kind.value,
-        "zone": zone.id, "zone_name": zone.name, "window": window,
+        "ticket": ticket.label,
+        "ticket_id": ticket.id,
+        "kind": ticket.kind.value,
+        "zone": zone.id,
+        "zone_name": zone.name,
+        "window": window,
         "window_name": config.windows[window].name if window in config.windows else "",
-        "staff": staff, "staff_name": person.name if person else None,
-        "how": how, "recall": recall, "at": at, "announce": announce(ticket.label, window),
+        "staff": staff,
+        "staff_name": person.name if person else None,
+        "how": how,
+        "recall": recall,
+        "at": at,
+        "announce": announce(ticket.label, window),
     }
 
 
 def recent_calls(config: HallConfig, state: HallState, limit: int) -> list[dict[str, Any]]:
     """The day's latest calls, newest first, as the state holds them (after a restart too)."""
-    called = sorted((t for t in state.tickets.values()
-                     if t.called_at is not None and t.window is not None and t.day == state.day),
-                    key=lambda t: t.called_at or 0.0, reverse=True)[:limit]
-    return [call_entry(config, t, t.window or 0, t.staff, t.called_at or 0.0, recall=t.recalls)
-            for t in called]
+    called = sorted(
+        (
+            t
+            for t in state.tickets.values()
+            if t.called_at is not None and t.window is not None and t.day == state.day
+        ),
+        key=lambda t: t.called_at or 0.0,
+        reverse=True,
+    )[:limit]
+    return [
+        call_entry(config, t, t.window or 0, t.staff, t.called_at or 0.0, recall=t.recalls)
+        for t in called
+    ]
 
 
 def counts(config: HallConfig, state: HallState) -> dict[str, int]:
@@ -49,16 +72,23 @@ def counts(config: HallConfig, state: HallState) -> dict[str, int]:
 
 
 def zones_view(config: HallConfig, waiting: dict[str, int]) -> list[dict[str, Any]]:
-    return [{"id": z.id, "name": z.name, "name_en": z.name_en, "prefix": z.prefix,
-             "waiting": waiting.get(z.id, 0)} for z in config.zones.values()]
+    return [
+        {
+            "id": z.id,
+            "name": z.name,
+            "name_en": z.name_en,
+            "prefix": z.prefix,
+            "waiting": waiting.get(z.id, 0),
+        }
+        for z in config.zones.values()
+    ]
 
 
 def _in_order(tickets: list[Ticket]) -> list[Ticket]:
     return sorted(tickets, key=lambda t: (t.band, t.key, t.serial))
 
 
-def waiting_for_window(config: HallConfig, state: HallState, number: int
-                       ) -> list[dict[str, Any]]:
+def waiting_for_window(config: HallConfig, state: HallState, number: int) -> list[dict[str, Any]]:
     """Tickets a window could call: routed to it or its staff member, then its zones."""
     window = state.windows[number]
     zones = config.windows[number].zones
@@ -81,11 +111,29 @@ def followups_for(config: HallConfig, state: HallState, staff: str) -> list[dict
 def ticket_status(config: HallConfig, state: HallState, ticket: Ticket) -> dict[str, Any]:
     """A ticket as its holder sees it: number, people ahead, estimated wait, the window, and
     ``say``: the sentence to show them, in every language."""
-    view = queue_view(state, config, ticket) if ticket.status is Status.WAITING else {
-        **ticket_view(config, ticket), "ahead": 0, "wait_minutes": 0}
-    out = {k: view[k] for k in (
-        "label", "kind", "status", "zone", "zone_name", "matter_name", "window", "issued_at",
-        "called_at", "ahead", "wait_minutes", "code", "recalls")}
+    view = (
+        queue_view(state, config, ticket)
+        if ticket.status is Status.WAITING
+        else {**ticket_view(config, ticket), "ahead": 0, "wait_minutes": 0}
+    )
+    out = {
+        k: view[k]
+        for k in (
+            "label",
+            "kind",
+            "status",
+            "zone",
+            "zone_name",
+            "matter_name",
+            "window",
+            "issued_at",
+            "called_at",
+            "ahead",
+            "wait_minutes",
+            "code",
+            "recalls",
+        )
+    }
     out["status_name"] = both(f"status.{ticket.status.value}")
     out["say"] = _say(out)
     return out
@@ -94,8 +142,10 @@ def ticket_status(config: HallConfig, state: HallState, ticket: Ticket) -> dict[
 def _say(view: dict[str, Any]) -> list[dict[str, str]]:
     status, window = view["status"], view["window"]
     if status == "waiting":
-        return [both("hub.ticket.ahead", ahead=view["ahead"]),
-                both("hub.ticket.wait", minutes=view["wait_minutes"])]
+        return [
+            both("hub.ticket.ahead", ahead=view["ahead"]),
+            both("hub.ticket.wait", minutes=view["wait_minutes"]),
+        ]
     if status == "called":
         return [both("hub.ticket.called", window=window)]
     if status == "serving":
@@ -109,9 +159,15 @@ def _say(view: dict[str, Any]) -> list[dict[str, str]]:
     return [both("hub.ticket.ended")]
 
 
-def topic_snapshot(config: HallConfig, state: HallState, topic: Topic, *,
-                   recent: list[dict[str, Any]], notices: list[dict[str, Any]],
-                   codes: dict[str, str]) -> dict[str, Any]:
+def topic_snapshot(
+    config: HallConfig,
+    state: HallState,
+    topic: Topic,
+    *,
+    recent: list[dict[str, Any]],
+    notices: list[dict[str, Any]],
+    codes: dict[str, str],
+) -> dict[str, Any]:
     """What a client needs to show ``topic`` right now."""
     waiting = counts(config, state)
     if topic.kind == "hall":
@@ -119,18 +175,23 @@ def topic_snapshot(config: HallConfig, state: HallState, topic: Topic, *,
             "hall": {"name": config.name, "name_en": config.name_en, "day": state.day},
             "zones": zones_view(config, waiting),
             "windows": [window_view(state, config, w) for w in state.windows.values()],
-            "recent": recent, "notices": notices,
+            "recent": recent,
+            "notices": notices,
         }
     if topic.kind == "zone":
         zone = config.zones[topic.key]
-        mine = _in_order([state.tickets[t] for t in state.waiting
-                          if state.tickets[t].zone == zone.id])
+        mine = _in_order(
+            [state.tickets[t] for t in state.waiting if state.tickets[t].zone == zone.id]
+        )
         return {
             "zone": zones_view(config, waiting)[list(config.zones).index(zone.id)],
             "counts": waiting,
             "queue": [t.label for t in mine[:200]],
-            "windows": [window_view(state, config, state.windows[n])
-                        for n, w in config.windows.items() if zone.id in w.zones],
+            "windows": [
+                window_view(state, config, state.windows[n])
+                for n, w in config.windows.items()
+                if zone.id in w.zones
+            ],
             "recent": [c for c in recent if c["zone"] == zone.id],
         }
     if topic.kind == "window":
@@ -147,8 +208,11 @@ def topic_snapshot(config: HallConfig, state: HallState, topic: Topic, *,
     if topic.kind == "staff":
         staff = config.staff[topic.key]
         at = next((w.number for w in state.windows.values() if w.staff == staff.id), None)
-        return {"staff": {"id": staff.id, "name": staff.name, "backup": staff.backup},
-                "window": at, "followups": followups_for(config, state, staff.id)}
+        return {
+            "staff": {"id": staff.id, "name": staff.name, "backup": staff.backup},
+            "window": at,
+            "followups": followups_for(config, state, staff.id),
+        }
     # ticket:<code>
     tid = codes.get(topic.key)
     ticket = state.tickets.get(tid) if tid else None

@@ -13,8 +13,13 @@ from . import bridge, domain, errors, hub, printing
 LANGS = ("zh_CN", "en")
 DEFAULT_LANG = "zh_CN"
 
-_TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (domain.TEXTS, errors.TEXTS, printing.TEXTS,
-                                                        hub.TEXTS, bridge.TEXTS)
+_TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
+    domain.TEXTS,
+    errors.TEXTS,
+    printing.TEXTS,
+    hub.TEXTS,
+    bridge.TEXTS,
+)
 TEXTS: dict[str, tuple[str, str]] = {}
 for _table in _TABLES:
     _clash = TEXTS.keys() & _table.keys()

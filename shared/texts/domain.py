@@ -29,7 +29,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rating.2": ("不满意", "dissatisfied"),
     "rating.1": ("非常不满意", "very dissatisfied"),
     # what the hall hears and the boards show for a call
-    "announce.call": ("请{ticket}号到{window}号窗口办理", "Number {ticket}, please go to window {window}"),
+    "announce.call": (
+        "请{ticket}号到{window}号窗口办理",
+        "Number {ticket}, please go to window {window}",
+    ),
     "action.void": ("作废", "void"),
     "action.requeue": ("重新排队", "requeue"),
     "action.call": ("选呼", "call"),

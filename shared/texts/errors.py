@@ -5,13 +5,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.bad_request": ("请求格式有误：{detail}", "Malformed request: {detail}"),
     "error.unknown_op": ("不支持的操作：{op}", "Unknown operation: {op}"),
     "error.unknown_zone": ("没有这个服务区：{zone}", "No such zone: {zone}"),
-    "error.unknown_matter": ("本服务区没有这个事项：{matter}", "No such matter in this zone: {matter}"),
+    "error.unknown_matter": (
+        "本服务区没有这个事项：{matter}",
+        "No such matter in this zone: {matter}",
+    ),
     "error.unknown_window": ("没有这个窗口：{window}", "No such window: {window}"),
     "error.unknown_staff": ("没有这位工作人员：{staff}", "No such staff member: {staff}"),
     "error.unknown_ticket": ("没有这张号票：{ticket}", "No such ticket: {ticket}"),
     "error.bad_priority": ("不是可用的优先类别：{reason}", "Not a priority category: {reason}"),
     # hours and limits
-    "error.closed": ("当前不在办理时间，请在开放时间内取号", "The hall is not open for tickets now"),
+    "error.closed": (
+        "当前不在办理时间，请在开放时间内取号",
+        "The hall is not open for tickets now",
+    ),
     "error.issuing_closed": ("今日本时段取号已截止", "Ticket issuing has closed for this period"),
     "error.zone_closed": (
         "午间值班期间本服务区暂停取号",
@@ -40,7 +46,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.queue_empty": ("当前没有等候的号", "Nobody is waiting"),
     "error.no_ticket_at_window": ("窗口{window}当前没有号", "Window {window} has no ticket"),
-    "error.recall_limit": ("{ticket}号已重呼{count}次，已达上限", "{ticket} was recalled {count} times"),
+    "error.recall_limit": (
+        "{ticket}号已重呼{count}次，已达上限",
+        "{ticket} was recalled {count} times",
+    ),
     # ticket states
     "error.bad_state": (
         "{ticket}号当前状态为{state}，不能{action}",
@@ -59,7 +68,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "续办服务卡已于{date}过期，请到咨询台办理",
         "This follow-up card expired on {date}",
     ),
-    "error.card_closed": ("该事项已办结，续办服务卡已失效", "This case is finished; the card is closed"),
+    "error.card_closed": (
+        "该事项已办结，续办服务卡已失效",
+        "This case is finished; the card is closed",
+    ),
     "error.card_in_use": ("该续办服务卡已取号：{ticket}", "This card already has ticket {ticket}"),
     "error.card_exists": ("该办件已有续办服务卡：{card}", "This case already has card {card}"),
     # access
@@ -72,13 +84,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.rate_limited": ("操作过于频繁，请稍后再试", "Too many requests; slow down"),
     "error.conflict": ("请求号已用于另一操作", "This request id was used for another request"),
-    "error.internal": ("系统内部错误，请联系管理员", "Internal error; please tell the administrator"),
+    "error.internal": (
+        "系统内部错误，请联系管理员",
+        "Internal error; please tell the administrator",
+    ),
     "error.storage": ("数据保存失败，操作未生效", "Could not save; nothing was changed"),
     # the hub (protocol v1)
     "error.bad_token": ("设备身份验证失败，请检查设备编号与令牌", "Device authentication failed"),
-    "error.already_authenticated": ("本连接已完成身份验证", "This connection is already authenticated"),
+    "error.already_authenticated": (
+        "本连接已完成身份验证",
+        "This connection is already authenticated",
+    ),
     "error.bad_topic": ("无法订阅：{topic}", "Cannot subscribe to: {topic}"),
-    "error.too_many_topics": ("订阅的主题过多（最多{limit}个）", "Too many topics (at most {limit})"),
-    "error.window_not_bound": ("本设备不能操作{window}号窗口", "This device may not act on window {window}"),
+    "error.too_many_topics": (
+        "订阅的主题过多（最多{limit}个）",
+        "Too many topics (at most {limit})",
+    ),
+    "error.window_not_bound": (
+        "本设备不能操作{window}号窗口",
+        "This device may not act on window {window}",
+    ),
     "error.unknown_code": ("查无此号票，可能已过期", "No such ticket; it may have expired"),
 }

@@ -46,8 +46,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "print.fail.paper_out": ("打印机缺纸", "The printer is out of paper"),
     "print.fail.cover_open": ("打印机纸仓盖未关", "The printer cover is open"),
     "print.fail.error": ("打印机故障：{detail}", "Printer error: {detail}"),
-    "print.fail.write_failed": ("打印数据发送失败：{detail}", "Could not send to the printer: {detail}"),
-    "print.fail.connect_failed": ("无法连接打印机：{detail}", "Cannot connect to the printer: {detail}"),
+    "print.fail.write_failed": (
+        "打印数据发送失败：{detail}",
+        "Could not send to the printer: {detail}",
+    ),
+    "print.fail.connect_failed": (
+        "无法连接打印机：{detail}",
+        "Cannot connect to the printer: {detail}",
+    ),
     "print.fail.timeout": ("打印机响应超时", "The printer timed out"),
     # configuration errors
     "print.bad_url": (

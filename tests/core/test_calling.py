@@ -27,8 +27,10 @@ def test_call_next_takes_the_oldest(desk):
 
 def test_priority_goes_first_but_at_most_priority_run_in_a_row(desk):
     normal = [desk.issue() for _ in range(2)]
-    priority = [desk(c.Issue(zone="shangshi", priority_reason="elderly"))["ticket"]["label"]
-                for _ in range(3)]
+    priority = [
+        desk(c.Issue(zone="shangshi", priority_reason="elderly"))["ticket"]["label"]
+        for _ in range(3)
+    ]
     order = []
     for _ in range(5):
         order.append(desk.call(1))
@@ -38,8 +40,10 @@ def test_priority_goes_first_but_at_most_priority_run_in_a_row(desk):
 
 
 def test_priority_runs_on_when_nobody_normal_waits(desk):
-    labels = [desk(c.Issue(zone="shangshi", priority_reason="disabled"))["ticket"]["label"]
-              for _ in range(3)]
+    labels = [
+        desk(c.Issue(zone="shangshi", priority_reason="disabled"))["ticket"]["label"]
+        for _ in range(3)
+    ]
     order = []
     for _ in labels:
         order.append(desk.call(1))
@@ -225,13 +229,16 @@ def test_transfer_to_a_window_and_to_a_staff_member(open_config):
     assert desk.call(1) == other
 
 
-@pytest.mark.parametrize(("fields", "code"), [
-    ({}, "bad_transfer"),
-    ({"to_zone": "gongan", "to_window": 3}, "bad_transfer"),
-    ({"to_zone": "nowhere"}, "unknown_zone"),
-    ({"to_window": 99}, "unknown_window"),
-    ({"to_staff": "nobody"}, "unknown_staff"),
-])
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({}, "bad_transfer"),
+        ({"to_zone": "gongan", "to_window": 3}, "bad_transfer"),
+        ({"to_zone": "nowhere"}, "unknown_zone"),
+        ({"to_window": 99}, "unknown_window"),
+        ({"to_staff": "nobody"}, "unknown_staff"),
+    ],
+)
 def test_transfer_refusals(desk, fields, code):
     desk.issue()
     desk.call(1)

@@ -104,14 +104,17 @@ def test_a_card_expires(desk):
     assert desk.state.cards[card["number"]].closed_reason == "expired"
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda code: code[:-1] + ("A" if code[-1] != "A" else "B"),  # signature
-    lambda code: code.replace("-1-", "-2-"),  # another card's number
-    lambda code: code.replace("20261224", "20271224"),  # a longer validity
-    lambda code: "hello",
-    lambda code: "",
-    lambda code: "XB1-1-2026-XXXX",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda code: code[:-1] + ("A" if code[-1] != "A" else "B"),  # signature
+        lambda code: code.replace("-1-", "-2-"),  # another card's number
+        lambda code: code.replace("20261224", "20271224"),  # a longer validity
+        lambda code: "hello",
+        lambda code: "",
+        lambda code: "XB1-1-2026-XXXX",
+    ],
+)
 def test_forged_cards_are_refused(desk, mangle):
     card = serve_and_card(desk)
     assert desk.refused(c.RedeemCard(code=mangle(card["code"]))) == "card_forged"

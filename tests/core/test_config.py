@@ -19,8 +19,9 @@ ONETRIP = [sys.executable, "-m", "shared.cli"]
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ONETRIP, *args], input=stdin, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [*ONETRIP, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_init_writes_a_sample_that_checks_clean(tmp_path: Path):
@@ -29,8 +30,13 @@ def test_init_writes_a_sample_that_checks_clean(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     config = load_config(path)
     assert config.name == "余姚市行政服务中心"
-    assert {z.name for z in config.zones.values()} >= {"商事登记", "不动产登记", "公安",
-                                                        "社会事务", "公积金"}
+    assert {z.name for z in config.zones.values()} >= {
+        "商事登记",
+        "不动产登记",
+        "公安",
+        "社会事务",
+        "公积金",
+    }
     assert len(config.windows) == 20
     assert config.staff["s001"].backup == "s002"
     assert [str(p) for p in config.hours.weekly[1]][-1] == "13:30-19:30"  # Tuesday evening
@@ -64,9 +70,9 @@ def test_config_check_reports_every_error_with_file_key_and_reason(tmp_path: Pat
     text = text.replace('backup = "s002"', 'backup = "s999"', 1)
     text = text.replace('tue = ["08:30-12:00", "13:30-19:30"]', 'tue = ["08:30-07:00"]')
     text = text.replace("zones = { shangshi = 1 }\n", "zones = { nowhere = 1 }\n", 1)
-    text = text.replace("recall_limit = 3 ", "recall_limit = \"three\" ")
+    text = text.replace("recall_limit = 3 ", 'recall_limit = "three" ')
     text = text.replace('role = "kiosk"', 'role = "printer"', 1)
-    text = text.replace("[policy]", "[policy]\ncolour = \"red\"")
+    text = text.replace("[policy]", '[policy]\ncolour = "red"')
     (tmp_path / "bad.toml").write_text(text)
     result = run("config", "check", str(tmp_path / "bad.toml"))
     assert result.returncode == 1

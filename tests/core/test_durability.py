@@ -29,7 +29,9 @@ def test_acknowledged_tickets_survive_sigkill(tmp_path: Path):
     for run in range(KILLS):
         child = subprocess.Popen(
             [sys.executable, str(script), str(config), str(db), f"run{run}"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert child.stdout is not None
         selector = selectors.DefaultSelector()
@@ -45,8 +47,9 @@ def test_acknowledged_tickets_survive_sigkill(tmp_path: Path):
                     acked.append(line.split()[1])
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
-        acked += [line.split()[1] for line in child.stdout.read().splitlines()
-                  if line.startswith("ACK")]  # printed before the kill: acknowledged too
+        acked += [
+            line.split()[1] for line in child.stdout.read().splitlines() if line.startswith("ACK")
+        ]  # printed before the kill: acknowledged too
         selector.close()
         child.stdout.close()
         if child.stderr:
@@ -56,8 +59,11 @@ def test_acknowledged_tickets_survive_sigkill(tmp_path: Path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = Counter(row[0] for row in conn.execute("SELECT id FROM tickets"))
         issued = Counter(
-            row[0] for row in conn.execute(
-                "SELECT json_extract(payload, '$.ticket.id') FROM events WHERE type = 'issued'"))
+            row[0]
+            for row in conn.execute(
+                "SELECT json_extract(payload, '$.ticket.id') FROM events WHERE type = 'issued'"
+            )
+        )
         conn.close()
         missing = [t for t in acked if stored[t] != 1 or issued[t] != 1]
         assert not missing, f"run {run}: acknowledged but not stored exactly once: {missing[:5]}"

@@ -33,10 +33,13 @@ def test_priority_and_appointment_kinds(open_config):
     assert desk.refused(c.Issue(zone="gongan", priority_reason="vip")) == "bad_priority"
 
 
-@pytest.mark.parametrize(("command", "code"), [
-    (c.Issue(zone="nowhere"), "unknown_zone"),
-    (c.Issue(zone="shangshi", matter="zydj"), "unknown_matter"),  # a 不动产 matter
-])
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (c.Issue(zone="nowhere"), "unknown_zone"),
+        (c.Issue(zone="shangshi", matter="zydj"), "unknown_matter"),  # a 不动产 matter
+    ],
+)
 def test_unknown_zone_or_matter_is_refused(open_config, command, code):
     desk = Desk(open_config)
     desk.issue()
@@ -44,10 +47,20 @@ def test_unknown_zone_or_matter_is_refused(open_config, command, code):
 
 
 def test_daily_limit(sample_toml):
-    config = make_config(sample_toml, hours=None, zones=[{
-        "id": "z", "name": "公积金", "prefix": "E",
-        "matters": [{"id": "loan", "name": "公积金贷款", "daily_limit": 2}],
-    }], windows=[{"number": 1, "zones": {"z": 1}}], devices=[])
+    config = make_config(
+        sample_toml,
+        hours=None,
+        zones=[
+            {
+                "id": "z",
+                "name": "公积金",
+                "prefix": "E",
+                "matters": [{"id": "loan", "name": "公积金贷款", "daily_limit": 2}],
+            }
+        ],
+        windows=[{"number": 1, "zones": {"z": 1}}],
+        devices=[],
+    )
     desk = Desk(config)
     desk.issue("z", matter="loan")
     desk.issue("z", matter="loan")
@@ -57,11 +70,21 @@ def test_daily_limit(sample_toml):
 
 
 def test_slot_limit_and_a_voided_ticket_gives_its_quota_back(sample_toml):
-    config = make_config(sample_toml, hours=None, zones=[{
-        "id": "z", "name": "不动产登记", "prefix": "B",
-        "matters": [{"id": "dy", "name": "抵押登记", "slot_limit": 1}],
-    }], windows=[{"number": 1, "zones": {"z": 1}}], devices=[],
-        policy={"slot_minutes": 60})
+    config = make_config(
+        sample_toml,
+        hours=None,
+        zones=[
+            {
+                "id": "z",
+                "name": "不动产登记",
+                "prefix": "B",
+                "matters": [{"id": "dy", "name": "抵押登记", "slot_limit": 1}],
+            }
+        ],
+        windows=[{"number": 1, "zones": {"z": 1}}],
+        devices=[],
+        policy={"slot_minutes": 60},
+    )
     desk = Desk(config, at(hour=9))
     first = desk.issue("z", matter="dy")
     assert desk.refused(c.Issue(zone="z", matter="dy")) == "slot_limit"
@@ -71,17 +94,20 @@ def test_slot_limit_and_a_voided_ticket_gives_its_quota_back(sample_toml):
     desk(c.Issue(zone="z", matter="dy"), step=3600)  # the next hour is a new slot
 
 
-@pytest.mark.parametrize(("when", "zone", "code"), [
-    (at(day=24, hour=7, minute=59), "shangshi", "closed"),  # before opening
-    (at(day=24, hour=11, minute=40), "shangshi", None),  # noon duty joins the morning
-    (at(day=24, hour=11, minute=40), "budongchan", "issuing_closed"),  # 20 min before noon
-    (at(day=24, hour=12, minute=30), "budongchan", "zone_closed"),  # no noon duty
-    (at(day=24, hour=12, minute=30), "shangshi", None),  # noon duty
-    (at(day=24, hour=18, minute=30), "budongchan", None),  # Tuesday night market
-    (at(day=24, hour=19, minute=10), "budongchan", "issuing_closed"),  # cut-off
-    (at(day=23, hour=18, minute=30), "budongchan", "closed"),  # Monday closes at 17:00
-    (at(day=22, hour=10), "budongchan", "closed"),  # Sunday
-])
+@pytest.mark.parametrize(
+    ("when", "zone", "code"),
+    [
+        (at(day=24, hour=7, minute=59), "shangshi", "closed"),  # before opening
+        (at(day=24, hour=11, minute=40), "shangshi", None),  # noon duty joins the morning
+        (at(day=24, hour=11, minute=40), "budongchan", "issuing_closed"),  # 20 min before noon
+        (at(day=24, hour=12, minute=30), "budongchan", "zone_closed"),  # no noon duty
+        (at(day=24, hour=12, minute=30), "shangshi", None),  # noon duty
+        (at(day=24, hour=18, minute=30), "budongchan", None),  # Tuesday night market
+        (at(day=24, hour=19, minute=10), "budongchan", "issuing_closed"),  # cut-off
+        (at(day=23, hour=18, minute=30), "budongchan", "closed"),  # Monday closes at 17:00
+        (at(day=22, hour=10), "budongchan", "closed"),  # Sunday
+    ],
+)
 def test_opening_hours(config, when, zone, code):
     desk = Desk(config, when - 1)
     if code is None:

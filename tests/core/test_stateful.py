@@ -66,8 +66,12 @@ class HallMachine(RuleBasedStateMachine):
         self.now += 86400 - ((self.now - at(hour=0)) % 86400) + 8.5 * 3600
 
     # --- kiosk --------------------------------------------------------------------------
-    @rule(zone=st.sampled_from(ZONES), kind=st.sampled_from(["normal", "priority", "appt"]),
-          retry=st.booleans(), count=st.integers(1, 3))
+    @rule(
+        zone=st.sampled_from(ZONES),
+        kind=st.sampled_from(["normal", "priority", "appt"]),
+        retry=st.booleans(),
+        count=st.integers(1, 3),
+    )
     def issue(self, zone: str, kind: str, retry: bool, count: int) -> None:
         fields: dict = {}
         if kind == "priority":
@@ -90,18 +94,38 @@ class HallMachine(RuleBasedStateMachine):
         tickets = list(self.hall.state.by_label)
         if tickets:
             label = data.draw(st.sampled_from(tickets))
-            self.run(data.draw(st.sampled_from([c.Requeue(ticket=label), c.Void(ticket=label),
-                                                c.Cancel(ticket=label)])))
+            self.run(
+                data.draw(
+                    st.sampled_from(
+                        [c.Requeue(ticket=label), c.Void(ticket=label), c.Cancel(ticket=label)]
+                    )
+                )
+            )
 
     # --- windows ------------------------------------------------------------------------
     @rule(window=st.sampled_from(sorted(WINDOWS)), staff=st.sampled_from(STAFF))
     def login(self, window: int, staff: str) -> None:
         self.run(c.Login(window=window, staff=staff))
 
-    @rule(window=st.sampled_from(sorted(WINDOWS)), retry=st.booleans(),
-          then=st.sampled_from(["finish", "finish", "finish_pending", "card", "no_show",
-                                "suspend", "transfer", "transfer_head", "transfer_staff",
-                                "recall", "stay"]))
+    @rule(
+        window=st.sampled_from(sorted(WINDOWS)),
+        retry=st.booleans(),
+        then=st.sampled_from(
+            [
+                "finish",
+                "finish",
+                "finish_pending",
+                "card",
+                "no_show",
+                "suspend",
+                "transfer",
+                "transfer_head",
+                "transfer_staff",
+                "recall",
+                "stay",
+            ]
+        ),
+    )
     def work(self, window: int, retry: bool, then: str) -> None:
         """What a window mostly does: log in if needed, call the next one, deal with them."""
         w = self.hall.state.windows[window]
@@ -117,26 +141,51 @@ class HallMachine(RuleBasedStateMachine):
         if w.ticket is not None and then != "stay":
             self.act(window, then)
 
-    @rule(window=st.sampled_from(sorted(WINDOWS)),
-          action=st.sampled_from([
-              "call_next", "recall", "no_show", "start", "finish", "finish_pending", "suspend",
-              "card", "logout", "pause", "resume", "transfer", "transfer_head", "transfer_staff",
-              "evaluate", "callback"]))
+    @rule(
+        window=st.sampled_from(sorted(WINDOWS)),
+        action=st.sampled_from(
+            [
+                "call_next",
+                "recall",
+                "no_show",
+                "start",
+                "finish",
+                "finish_pending",
+                "suspend",
+                "card",
+                "logout",
+                "pause",
+                "resume",
+                "transfer",
+                "transfer_head",
+                "transfer_staff",
+                "evaluate",
+                "callback",
+            ]
+        ),
+    )
     def act(self, window: int, action: str) -> None:
         w = self.hall.state.windows[window]
         command: c.Command = {
             "call_next": c.CallNext(window=window),
-            "recall": c.Recall(window=window), "no_show": c.NoShow(window=window),
-            "start": c.Start(window=window), "finish": c.Finish(window=window),
+            "recall": c.Recall(window=window),
+            "no_show": c.NoShow(window=window),
+            "start": c.Start(window=window),
+            "finish": c.Finish(window=window),
             "finish_pending": c.Finish(window=window, case_done=False),
-            "suspend": c.Suspend(window=window), "card": c.IssueCard(window=window),
-            "logout": c.Logout(window=window), "pause": c.Pause(window=window, reason="x"),
-            "resume": c.Resume(window=window), "evaluate": c.Evaluate(level=4, window=window),
+            "suspend": c.Suspend(window=window),
+            "card": c.IssueCard(window=window),
+            "logout": c.Logout(window=window),
+            "pause": c.Pause(window=window, reason="x"),
+            "resume": c.Resume(window=window),
+            "evaluate": c.Evaluate(level=4, window=window),
             "transfer": c.Transfer(window=window, to_zone="budongchan"),
             "transfer_head": c.Transfer(window=window, to_zone="shangshi", at_head=True),
             "transfer_staff": c.Transfer(window=window, to_staff="s002"),
-            "callback": c.CallBack(window=window, ticket=self.hall.state.tickets[
-                w.suspended[0]].label if w.suspended else "A001"),
+            "callback": c.CallBack(
+                window=window,
+                ticket=self.hall.state.tickets[w.suspended[0]].label if w.suspended else "A001",
+            ),
         }[action]
         reply = self.run(command)
         if reply and "card" in reply:
@@ -153,8 +202,14 @@ class HallMachine(RuleBasedStateMachine):
         if mine:  # a follow-up for this staff member always goes first
             assert ticket.id in {t["id"] for t in mine}
             return
-        plain = [t for t in waiting if t["to_staff"] is None and t["to_window"] is None
-                 and t["zone"] in zones and t["kind"] == "normal"]
+        plain = [
+            t
+            for t in waiting
+            if t["to_staff"] is None
+            and t["to_window"] is None
+            and t["zone"] in zones
+            and t["kind"] == "normal"
+        ]
         if ticket.kind is Kind.NORMAL and ticket.band == 1 and len(zones) == 1:
             # the oldest plain normal ticket, and nobody at the head
             assert not [t for t in plain if t["band"] == 0]
@@ -186,8 +241,9 @@ class HallMachine(RuleBasedStateMachine):
         waiting = [t for t in state.tickets.values() if t.status is Status.WAITING]
         assert state.waiting == {t.id for t in waiting}
         assert zone_counts(state) == dict(Counter(t.zone for t in waiting))
-        lines = Counter((t.zone, line_of(t)) for t in waiting
-                        if t.to_staff is None and t.to_window is None)
+        lines = Counter(
+            (t.zone, line_of(t)) for t in waiting if t.to_staff is None and t.to_window is None
+        )
         assert {k: v for k, v in state.counts.items() if v} == dict(lines)
 
     @invariant()
@@ -220,7 +276,9 @@ def test_random_hall_days(open_config):
     HallMachine.config = open_config
     machine = HallMachine.TestCase
     machine.settings = settings(
-        max_examples=60, stateful_step_count=50, deadline=None,
+        max_examples=60,
+        stateful_step_count=50,
+        deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
     machine().runTest()

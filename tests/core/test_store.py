@@ -38,8 +38,12 @@ def test_a_retried_request_returns_the_first_reply_and_changes_nothing(hall):
     again = hall.handle(c.Issue(zone="shangshi"), kiosk, at(second=5))
     assert again.repeated and again.reply == first.reply and again.records == []
     assert hall.store.max_seq() == events
-    assert hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="r-1"),
-                       at(second=6)).reply["ticket"]["label"] == "A002"  # ids are per device
+    assert (
+        hall.handle(
+            c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="r-1"), at(second=6)
+        ).reply["ticket"]["label"]
+        == "A002"
+    )  # ids are per device
 
 
 def test_a_request_id_reused_for_another_op_is_a_conflict(hall):
@@ -67,7 +71,8 @@ def test_a_failed_write_keeps_nothing_and_the_hall_goes_on(hall):
     seq = hall.store.max_seq()
     hall.store.conn.execute(
         "CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.type = 'called' "
-        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
     with pytest.raises(StoreError, match="disk is full"):
         hall.handle(c.CallNext(window=1), Origin("caller-1", request_id="q"), at(second=1))
     assert hall.state.canonical() == before and hall.store.max_seq() == seq
@@ -79,9 +84,11 @@ def test_a_failed_write_keeps_nothing_and_the_hall_goes_on(hall):
 def test_another_writer_is_noticed_and_nothing_is_numbered_twice(open_config, tmp_path: Path):
     one = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
     two = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
-    labels = [one.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
-              two.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
-              one.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"]]
+    labels = [
+        one.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
+        two.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
+        one.handle(c.Issue(zone="shangshi"), now=at()).reply["ticket"]["label"],
+    ]
     assert labels == ["A001", "A002", "A003"]
     assert one.state.canonical() == Hall(open_config, tmp_path / "hall.db").state.canonical()
     one.close()
@@ -132,9 +139,21 @@ def test_online_backup_command(hall, tmp_path: Path):
     hall.handle(c.Issue(zone="shangshi"), now=at())
     dest = tmp_path / "backup.db"
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "db", "backup", "--db",
-         str(hall.store.path), str(dest)], capture_output=True, text=True, timeout=60,
-        check=False)
+        [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "db",
+            "backup",
+            "--db",
+            str(hall.store.path),
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     copy = sqlite3.connect(dest)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -146,16 +165,21 @@ def test_a_batch_is_decided_in_order_and_committed_once(hall):
     commits = []
     hall.store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else 0)
     t = at()
-    outcomes = hall.handle_batch([
-        (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="a"), t),
-        (c.Issue(zone="nowhere"), Origin("kiosk-1", request_id="b"), t),
-        (c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="a"), t),
-        (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="a"), t),  # a quick retry
-    ])
+    outcomes = hall.handle_batch(
+        [
+            (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="a"), t),
+            (c.Issue(zone="nowhere"), Origin("kiosk-1", request_id="b"), t),
+            (c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="a"), t),
+            (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="a"), t),  # a quick retry
+        ]
+    )
     hall.store.conn.set_trace_callback(None)
     assert len(commits) == 1
     assert [o.reply["ticket"]["label"] for o in outcomes if not isinstance(o, Exception)] == [
-        "A001", "A002", "A001"]
+        "A001",
+        "A002",
+        "A001",
+    ]
     assert isinstance(outcomes[1], Refused) and outcomes[1].code == "unknown_zone"
     assert outcomes[3].repeated
 
@@ -165,10 +189,13 @@ def test_a_failed_batch_keeps_nothing_and_tells_everyone(hall):
     before, seq = hall.state.canonical(), hall.store.max_seq()
     hall.store.conn.execute(
         "CREATE TRIGGER full BEFORE INSERT ON requests "
-        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
-    outcomes = hall.handle_batch([
-        (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="x"), at()),
-        (c.Issue(zone="gongan"), Origin("kiosk-2", request_id="y"), at()),
-    ])
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    outcomes = hall.handle_batch(
+        [
+            (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="x"), at()),
+            (c.Issue(zone="gongan"), Origin("kiosk-2", request_id="y"), at()),
+        ]
+    )
     assert all(isinstance(o, StoreError) for o in outcomes)
     assert hall.state.canonical() == before and hall.store.max_seq() == seq

@@ -60,6 +60,7 @@ def virtual_server(tmp_path) -> Iterator[VirtualPrinterServer]:
 
 # --- the bridge: a real hall server process and the sample hall --------------------------------
 
+
 @dataclass
 class SampleHall:
     """The sample hall on disk (open at any hour, every PIN 123456) and its device tokens."""

@@ -64,15 +64,17 @@ def private_hall_files(tmp_path_factory: pytest.TempPathFactory) -> HallFiles:
 class ServerProcess(HubProcess):
     """``onetrip server`` for the hub tests, on a sample hall's files."""
 
-    def __init__(self, files: HallFiles, db: Path, port: int = 0,
-                 extra: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, files: HallFiles, db: Path, port: int = 0, extra: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(files.config_path, db, port, extra)
         self.files = files
 
 
 @pytest.fixture(scope="session")
-def server(hall_files: HallFiles, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[ServerProcess]:
+def server(
+    hall_files: HallFiles, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     """One server process shared by the tests that only read or use their own windows."""
     proc = ServerProcess(hall_files, tmp_path_factory.mktemp("db") / "shared.db").start()
     yield proc
@@ -90,8 +92,7 @@ def fresh_server(hall_files: HallFiles, tmp_path: Path) -> Iterator[ServerProces
 # --- in-process -------------------------------------------------------------------------------
 @pytest.fixture
 async def hub(hall_files: HallFiles, tmp_path: Path) -> AsyncIterator[RunningHub]:
-    running = await start_hub(hall_files.config, tmp_path / "hall.db", port=0,
-                              synchronous="NORMAL")
+    running = await start_hub(hall_files.config, tmp_path / "hall.db", port=0, synchronous="NORMAL")
     yield running
     await running.close()
 
@@ -105,12 +106,19 @@ class Clients:
         self.made: list[HubClient] = []
         self.sockets: list[Any] = []
 
-    async def device(self, url: str, device: str | None, topics: tuple[str, ...] = (),
-                     **options: Any) -> HubClient:
+    async def device(
+        self, url: str, device: str | None, topics: tuple[str, ...] = (), **options: Any
+    ) -> HubClient:
         token = self.files.tokens.get(device) if device else None
-        client = HubClient(url, device=device, token=token, topics=topics,
-                           request_timeout=options.pop("request_timeout", 5.0),
-                           backoff=options.pop("backoff", (0.05, 0.5)), **options)
+        client = HubClient(
+            url,
+            device=device,
+            token=token,
+            topics=topics,
+            request_timeout=options.pop("request_timeout", 5.0),
+            backoff=options.pop("backoff", (0.05, 0.5)),
+            **options,
+        )
         self.made.append(client)
         return await client.connect(5)
 
@@ -118,10 +126,11 @@ class Clients:
         """A bare websocket (for hostile frames), with device headers when given."""
         headers = {}
         if device:
-            headers = {"Authorization": f"Bearer {self.files.tokens[device]}",
-                       "X-Onetrip-Device": device}
-        ws = await websockets.connect(url, additional_headers=headers, compression=None,
-                                      **options)
+            headers = {
+                "Authorization": f"Bearer {self.files.tokens[device]}",
+                "X-Onetrip-Device": device,
+            }
+        ws = await websockets.connect(url, additional_headers=headers, compression=None, **options)
         self.sockets.append(ws)
         return ws
 
@@ -148,8 +157,7 @@ async def _ask(ws: Any, op: str, rid: str = "r1", **fields: Any) -> dict[str, An
             return message
 
 
-async def _login(client: HubClient, window: int, staff: str, pin: str = PIN
-                 ) -> dict[str, Any]:
+async def _login(client: HubClient, window: int, staff: str, pin: str = PIN) -> dict[str, Any]:
     return await client.request("login", window=window, staff=staff, pin=pin)
 
 

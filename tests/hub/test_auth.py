@@ -51,8 +51,9 @@ async def test_staff_pin_lockout(fresh_server, clients, login):
     assert info.value.code == "bad_credentials"
 
 
-async def test_anonymous_is_denied_when_the_board_is_not_public(private_hall_files, tmp_path,
-                                                                clients, ask):
+async def test_anonymous_is_denied_when_the_board_is_not_public(
+    private_hall_files, tmp_path, clients, ask
+):
     proc = ServerProcess(private_hall_files, tmp_path / "private.db").start()
     try:
         ws = await clients.raw(proc.url)
@@ -113,11 +114,31 @@ async def test_repeated_wrong_tokens_close_the_connection(server, clients, ask):
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 async def test_tls(hall_files, tmp_path, clients):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    running = await start_hub(hall_files.config, tmp_path / "tls.db",
-                              ssl=tls_context(cert, key), synchronous="NORMAL")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    running = await start_hub(
+        hall_files.config, tmp_path / "tls.db", ssl=tls_context(cert, key), synchronous="NORMAL"
+    )
     try:
         assert running.url.startswith("wss://")
         trust = ssl.create_default_context(cafile=str(cert))
@@ -125,8 +146,9 @@ async def test_tls(hall_files, tmp_path, clients):
         assert (await kiosk.request("issue", zone="shangshi"))["ticket"]["label"] == "A001"
 
         def health() -> dict:
-            with urllib.request.urlopen(running.http_url + "/healthz", context=trust,
-                                        timeout=5) as r:
+            with urllib.request.urlopen(
+                running.http_url + "/healthz", context=trust, timeout=5
+            ) as r:
                 return json.loads(r.read())
 
         assert (await asyncio.to_thread(health))["ok"]

@@ -23,8 +23,7 @@ def events_count(db) -> int:
         return conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
-async def test_each_kind_of_bad_frame_gets_an_error_and_changes_nothing(
-        fresh_server, clients, ask):
+async def test_each_kind_of_bad_frame_gets_an_error_and_changes_nothing(fresh_server, clients, ask):
     ws = await clients.raw(fresh_server.url, "admin")
     assert (await ask(ws, "issue", rid="first", zone="shangshi"))["ok"]  # the day is open
     before = events_count(fresh_server.db)
@@ -42,7 +41,8 @@ async def test_each_kind_of_bad_frame_gets_an_error_and_changes_nothing(
     assert code(await reply_to("[1, 2]")) == "bad_request"
     assert code(await reply_to('{"op": "issue"}')) == "bad_request"  # no id
     assert code(await reply_to('{"op": "issue", "id": true, "zone": "shangshi"}')) == (
-        "bad_request")
+        "bad_request"
+    )
     reply = await ask(ws, "fly", rid="u1")
     assert (reply["re"], code(reply)) == ("u1", "unknown_op")
     assert code(await ask(ws, "issue", rid="m1")) == "bad_request"  # missing zone
@@ -95,14 +95,35 @@ async def test_internal_errors_are_answered_and_the_hub_stays_up(hub, clients, m
 
 # --- a fuzz of hostile frames ---------------------------------------------------------------
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=False,
-                                                                        allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=4),
-    max_leaves=12)
-_fields = ["zone", "matter", "ticket", "window", "staff", "pin", "code", "level", "topics",
-           "reason", "to_zone", "to_window", "to_staff", "tips", "case_done", "device", "token"]
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_fields = [
+    "zone",
+    "matter",
+    "ticket",
+    "window",
+    "staff",
+    "pin",
+    "code",
+    "level",
+    "topics",
+    "reason",
+    "to_zone",
+    "to_window",
+    "to_staff",
+    "tips",
+    "case_done",
+    "device",
+    "token",
+]
 _requests = st.builds(
     lambda op, rid, fields: {"op": op, "id": rid, **fields},
     st.sampled_from(ALL_OPS) | st.text(string.printable, max_size=12),
@@ -123,10 +144,14 @@ _frames = st.one_of(
 @given(frames=st.lists(_frames, min_size=1, max_size=5), as_admin=st.booleans())
 def test_fuzz_hostile_frames(server, hall_files, frames, as_admin):
     device = "admin" if as_admin else None
-    headers = {"Authorization": f"Bearer {hall_files.tokens['admin']}",
-               "X-Onetrip-Device": "admin"} if device else {}
-    with sync_connect(server.url, additional_headers=headers, max_size=None,
-                      compression=None, open_timeout=5) as ws:
+    headers = (
+        {"Authorization": f"Bearer {hall_files.tokens['admin']}", "X-Onetrip-Device": "admin"}
+        if device
+        else {}
+    )
+    with sync_connect(
+        server.url, additional_headers=headers, max_size=None, compression=None, open_timeout=5
+    ) as ws:
         for frame in frames:
             ws.send(frame)
             try:
@@ -144,8 +169,10 @@ def test_fuzz_hostile_frames(server, hall_files, frames, as_admin):
 
 
 def test_after_the_fuzz_a_normal_client_is_answered_and_the_db_is_sound(server, hall_files):
-    headers = {"Authorization": f"Bearer {hall_files.tokens['kiosk-1']}",
-               "X-Onetrip-Device": "kiosk-1"}
+    headers = {
+        "Authorization": f"Bearer {hall_files.tokens['kiosk-1']}",
+        "X-Onetrip-Device": "kiosk-1",
+    }
     with sync_connect(server.url, additional_headers=headers) as ws:
         ws.send(json.dumps({"op": "issue", "id": "after-fuzz", "zone": "shehui"}))
         reply = json.loads(ws.recv(timeout=5))

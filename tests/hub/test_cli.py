@@ -10,14 +10,30 @@ from support import ROOT
 
 def test_a_config_error_lists_every_issue_and_does_not_start(hall_files, tmp_path):
     text = hall_files.config_path.read_text(encoding="utf-8")
-    text = text.replace('prefix = "B"', 'prefix = "A"').replace('role = "display"',
-                                                                'role = "screen"', 1)
+    text = text.replace('prefix = "B"', 'prefix = "A"').replace(
+        'role = "display"', 'role = "screen"', 1
+    )
     broken = hall_files.dir / "broken.toml"
     broken.write_text(text, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "server.hub", "--config", str(broken), "--db",
-         str(tmp_path / "x.db"), "--host", "127.0.0.1", "--port", "0"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30)
+        [
+            sys.executable,
+            "-m",
+            "server.hub",
+            "--config",
+            str(broken),
+            "--db",
+            str(tmp_path / "x.db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert run.returncode == 2
     assert "prefix" in run.stderr and "role" in run.stderr and "2 error(s)" in run.stderr
     assert "listening" not in run.stdout

@@ -12,8 +12,9 @@ from shared.client import HubError
 
 async def test_every_subscribed_display_sees_the_call(fresh_server, clients, login):
     url = fresh_server.url
-    displays = [await clients.device(url, d, topics=("hall",))
-                for d in ("display-hall", "display-2f")]
+    displays = [
+        await clients.device(url, d, topics=("hall",)) for d in ("display-hall", "display-2f")
+    ]
     board = await clients.device(url, None, topics=("hall",))  # a browser TV, public board
     strip = await clients.device(url, "bridge-1", topics=("window:2",))  # window 2's LED strip
     zone = await clients.device(url, "display-2f", topics=("zone:shangshi",))
@@ -32,17 +33,26 @@ async def test_every_subscribed_display_sees_the_call(fresh_server, clients, log
         event = await client.next_event("called", timeout=3)
         call = event["call"]
         assert (call["ticket"], call["window"], call["staff"], call["zone"], call["kind"]) == (
-            "A001", 2, "s002", "shangshi", "normal")
-        assert call["announce"] == {"zh_CN": "请A001号到2号窗口办理",
-                                    "en": "Number A001, please go to window 2"}
-    window = await displays[0].next_event("window", where=lambda e: e["window"]["number"] == 2
-                                          and e["window"]["status"] == "calling")
+            "A001",
+            2,
+            "s002",
+            "shangshi",
+            "normal",
+        )
+        assert call["announce"] == {
+            "zh_CN": "请A001号到2号窗口办理",
+            "en": "Number A001, please go to window 2",
+        }
+    window = await displays[0].next_event(
+        "window", where=lambda e: e["window"]["number"] == 2 and e["window"]["status"] == "calling"
+    )
     assert window["window"]["ticket"] == "A001"
     # queue counts are coalesced: the board sees where the queue settles
     await kiosk.request("issue", zone="shangshi")
     await kiosk.request("issue", zone="gongan")
     counts = await displays[0].next_event(
-        "counts", where=lambda e: e["zones"]["shangshi"] == 1 and e["zones"]["gongan"] == 1)
+        "counts", where=lambda e: e["zones"]["shangshi"] == 1 and e["zones"]["gongan"] == 1
+    )
     assert counts["zones"]["budongchan"] == 0
 
     await caller.request("recall", window=2)
@@ -63,13 +73,15 @@ async def test_two_callers_at_once_get_different_tickets(fresh_server, clients, 
         await login(caller, n, f"s00{n}")
     seen: list[str] = []
     for _ in range(2):
-        replies = await asyncio.gather(*(c.request("call_next", window=n) for n, c in
-                                         zip((1, 2, 3, 4), callers, strict=True)))
+        replies = await asyncio.gather(
+            *(c.request("call_next", window=n) for n, c in zip((1, 2, 3, 4), callers, strict=True))
+        )
         labels = [r["ticket"]["label"] for r in replies]
         assert len(set(labels)) == 4
         seen += labels
-        await asyncio.gather(*(c.request("finish", window=n) for n, c in
-                               zip((1, 2, 3, 4), callers, strict=True)))
+        await asyncio.gather(
+            *(c.request("finish", window=n) for n, c in zip((1, 2, 3, 4), callers, strict=True))
+        )
     assert len(set(seen)) == 8
 
 
@@ -152,8 +164,9 @@ async def test_requests_arriving_together_share_one_commit(hub, clients):
     kiosks = [await clients.device(hub.url, k) for k in ("kiosk-1", "kiosk-2")]
     await kiosks[0].request("issue", zone="shehui")  # opens the day
     before = hub.hub.committer.batches
-    replies = await asyncio.gather(*(kiosks[n % 2].request("issue", zone="shehui")
-                                     for n in range(40)))
+    replies = await asyncio.gather(
+        *(kiosks[n % 2].request("issue", zone="shehui") for n in range(40))
+    )
     labels = {r["ticket"]["label"] for r in replies}
     assert len(labels) == 40 and "D041" in labels
     assert hub.hub.committer.batches - before < 40  # grouped, not one fsync each

@@ -14,8 +14,9 @@ from server.hub import HubLimits, Rate, start_hub
 
 async def test_rate_limit_per_kiosk_and_per_anonymous_connection(hall_files, tmp_path, clients):
     limits = HubLimits().with_rate("kiosk", 5, 10).with_rate("anonymous", 2, 4)
-    running = await start_hub(hall_files.config, tmp_path / "r.db", limits=limits,
-                              synchronous="NORMAL")
+    running = await start_hub(
+        hall_files.config, tmp_path / "r.db", limits=limits, synchronous="NORMAL"
+    )
     try:
         for device, burst in (("kiosk-1", 10), (None, 4)):
             ws = await clients.raw(running.url, device)
@@ -34,8 +35,9 @@ async def test_rate_limit_per_kiosk_and_per_anonymous_connection(hall_files, tmp
 
 
 async def test_too_many_topics(hall_files, tmp_path, clients):
-    running = await start_hub(hall_files.config, tmp_path / "t.db",
-                              limits=HubLimits(max_topics=3), synchronous="NORMAL")
+    running = await start_hub(
+        hall_files.config, tmp_path / "t.db", limits=HubLimits(max_topics=3), synchronous="NORMAL"
+    )
     try:
         display = await clients.device(running.url, "display-hall", topics=("hall", "zone:gongan"))
         try:
@@ -55,9 +57,13 @@ def _stalled_socket(port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    sock.sendall(
+        (
+            f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
     head = b""
     while b"\r\n\r\n" not in head:
         head += sock.recv(1)
@@ -69,12 +75,13 @@ def _stalled_socket(port: int) -> socket.socket:
     return sock
 
 
-async def test_a_slow_consumer_is_dropped_without_delaying_others(hall_files, tmp_path,
-                                                                  clients):
-    limits = HubLimits(max_buffer=128 * 1024, rates={**HubLimits().rates,
-                                                     "admin": Rate(10_000, 10_000)})
-    running = await start_hub(hall_files.config, tmp_path / "s.db", limits=limits,
-                              synchronous="NORMAL")
+async def test_a_slow_consumer_is_dropped_without_delaying_others(hall_files, tmp_path, clients):
+    limits = HubLimits(
+        max_buffer=128 * 1024, rates={**HubLimits().rates, "admin": Rate(10_000, 10_000)}
+    )
+    running = await start_hub(
+        hall_files.config, tmp_path / "s.db", limits=limits, synchronous="NORMAL"
+    )
     stalled = await asyncio.to_thread(_stalled_socket, running.port)
     try:
         healthy = await clients.device(running.url, "display-hall", topics=("hall",))

@@ -29,8 +29,9 @@ def test_healthz(server):
     assert health["ok"] is True and health["protocol"] == 1 and "seq" in health
 
 
-@pytest.mark.parametrize("path", ["/", "/index.html", "/t/", "/t/not-a-code!", "/ws/x",
-                                  "/healthz/x", "/../etc/passwd"])
+@pytest.mark.parametrize(
+    "path", ["/", "/index.html", "/t/", "/t/not-a-code!", "/ws/x", "/healthz/x", "/../etc/passwd"]
+)
 def test_other_paths_are_404(server, path):
     status, kind, body = get(server.http + path)
     assert status == 404 and "text/html" in kind and "页面不存在" in body
@@ -52,7 +53,7 @@ async def test_ticket_status_page_follows_the_ticket(fresh_server, clients, logi
     status, kind, html = await fetch(f"{fresh_server.http}/t/{mine['code']}")
     assert status == 200 and kind == "text/html; charset=utf-8"
     assert mine["label"] == "E002" and "E002" in html and "前面还有 1 人" in html
-    assert "<meta name=\"viewport\"" in html and "http://" not in html.split("<script>")[0]
+    assert '<meta name="viewport"' in html and "http://" not in html.split("<script>")[0]
     assert "src=" not in html and "href=" not in html  # no external assets
 
     # live: the page's websocket (anonymous, that one ticket) gets its status pushed

@@ -15,8 +15,13 @@ from shared.qtclient import QtHubClient
 
 
 def make(qtbot, server, files, device, topics=()):
-    return QtHubClient(server.url, device=device, token=files.tokens.get(device or ""),
-                       topics=topics, backoff=(0.05, 0.5))
+    return QtHubClient(
+        server.url,
+        device=device,
+        token=files.tokens.get(device or ""),
+        topics=topics,
+        backoff=(0.05, 0.5),
+    )
 
 
 def test_signals_arrive_in_the_ui_thread_and_requests_never_block(qtbot, server, hall_files):
@@ -33,9 +38,12 @@ def test_signals_arrive_in_the_ui_thread_and_requests_never_block(qtbot, server,
             kiosk.start()
         assert kiosk.is_connected
 
-        with qtbot.waitSignal(kiosk.replied, timeout=5000) as reply, qtbot.waitSignal(
-                display.event, timeout=5000,
-                check_params_cb=lambda e: e["event"] == "issued") as pushed:
+        with (
+            qtbot.waitSignal(kiosk.replied, timeout=5000) as reply,
+            qtbot.waitSignal(
+                display.event, timeout=5000, check_params_cb=lambda e: e["event"] == "issued"
+            ) as pushed,
+        ):
             started = time.perf_counter()
             rid = kiosk.request("issue", zone="gongan")
             assert time.perf_counter() - started < 0.05  # handed over, not waited for

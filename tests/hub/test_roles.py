@@ -12,8 +12,14 @@ import pytest
 from shared.client import HubError
 from shared.protocol import ALL_OPS, ANONYMOUS, PERMISSIONS, ROLES
 
-DEVICE = {"kiosk": "kiosk-2", "caller": "caller-20", "display": "display-2f",
-          "bridge": "bridge-1", "admin": "admin", ANONYMOUS: None}
+DEVICE = {
+    "kiosk": "kiosk-2",
+    "caller": "caller-20",
+    "display": "display-2f",
+    "bridge": "bridge-1",
+    "admin": "admin",
+    ANONYMOUS: None,
+}
 
 
 @pytest.mark.parametrize("op", ALL_OPS)
