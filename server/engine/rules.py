@@ -99,6 +99,14 @@ def current_ticket(state: HallState, number: int) -> Ticket:
     return state.tickets[window.ticket]
 
 
+def called_ticket(state: HallState, number: int, action: str) -> Ticket:
+    """The window's ticket, which must be called and not yet served, for ``action``."""
+    ticket = current_ticket(state, number)
+    if ticket.status is not Status.CALLED:
+        raise refuse_state(ticket, action)
+    return ticket
+
+
 def refuse_state(ticket: Ticket, action: str) -> Refused:
     return Refused(
         "bad_state",
@@ -339,9 +347,7 @@ def call_back(state: HallState, config: HallConfig, cmd: c.CallBack, now: float)
 
 @rule(c.Recall)
 def recall(state: HallState, config: HallConfig, cmd: c.Recall, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
-    if ticket.status is not Status.CALLED:
-        raise refuse_state(ticket, "recall")
+    ticket = called_ticket(state, cmd.window, "recall")
     if ticket.recalls >= config.policy.recall_limit:
         raise Refused("recall_limit", ticket=ticket.label, count=ticket.recalls)
     return [e.Recalled(ticket.id, cmd.window, ticket.recalls + 1)]
@@ -349,17 +355,13 @@ def recall(state: HallState, config: HallConfig, cmd: c.Recall, now: float) -> l
 
 @rule(c.NoShow)
 def no_show(state: HallState, config: HallConfig, cmd: c.NoShow, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
-    if ticket.status is not Status.CALLED:
-        raise refuse_state(ticket, "no_show")
+    ticket = called_ticket(state, cmd.window, "no_show")
     return [e.Missed(ticket.id, cmd.window)]
 
 
 @rule(c.Start)
 def start(state: HallState, config: HallConfig, cmd: c.Start, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
-    if ticket.status is not Status.CALLED:
-        raise refuse_state(ticket, "start")
+    ticket = called_ticket(state, cmd.window, "start")
     return [e.Started(ticket.id, cmd.window)]
 
 
