@@ -10,10 +10,10 @@ bridge, demo, benchmarks).
 
 It reconnects by itself (exponential backoff with jitter), authenticates again, subscribes
 again and takes a fresh snapshot each time, so the program shows the right state at once.
-Every push carries ``prev``: a push that does not follow what the client last saw means it
-missed something, and it takes a new snapshot. A request keeps its id across retries: a
-request whose reply was lost with the connection is sent again on the next one, and the hub
-answers it with the first reply instead of doing it twice.
+A push frame carries one or more events, and every event carries ``prev``: an event that does
+not follow what the client last saw means it missed something, and it takes a new snapshot. A
+request keeps its id across retries: a request whose reply was lost with the connection is sent
+again on the next one, and the hub answers it with the first reply instead of doing it twice.
 """
 
 from __future__ import annotations
@@ -367,8 +367,10 @@ class HubClient:
                 future = self._pending.get(str(message["re"]))
                 if future is not None and not future.done():
                     future.set_result(message)
-            elif "event" in message:
-                await self._on_push(message)
+            elif isinstance(message.get("events"), list):
+                # One push frame carries the events of one commit, in order.
+                for push in message["events"]:
+                    await self._on_push(push)
 
     # -- pushes and snapshots --------------------------------------------------------------
     async def _on_push(self, message: dict[str, Any]) -> None:

@@ -3,10 +3,11 @@ the topics and the pushed events — defined once, here. ``docs/protocol.md`` de
 
 Frames are JSON text. A request is ``{"op": ..., "id": ..., **fields}``; its reply is
 ``{"re": id, "ok": true, "result": {...}}`` or ``{"re": id, "ok": false, "error": {code,
-message, message_en}}``. A push is ``{"event": kind, "seq": n, "prev": m, **payload}``: ``seq``
-is the hall-wide event number the push comes from, ``prev`` the ``seq`` of the previous push (or
-snapshot) this connection got, so a client that sees ``prev`` differ from what it last saw knows
-it missed something and takes a new snapshot.
+message, message_en}}``. A push frame is ``{"events": [event, ...]}`` (the events of one
+commit for that connection, in order); an event is ``{"event": kind, "seq": n, "prev": m,
+**payload}``: ``seq`` is the hall-wide event number it comes from, ``prev`` the ``seq`` of the
+previous event (or snapshot) this connection got, so a client that sees ``prev`` differ from what
+it last saw knows it missed something and takes a new snapshot.
 """
 
 from __future__ import annotations

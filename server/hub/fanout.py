@@ -2,8 +2,9 @@
 
 A push is written straight into each subscriber's send buffer (websockets ``broadcast``, which
 never awaits), so one slow phone cannot hold up the hall: a connection whose unsent bytes pass
-``max_buffer`` is dropped instead. Each connection gets its own ``prev`` (the seq of the last
-thing it got), so the JSON body is encoded once and only the short head differs.
+``max_buffer`` is dropped instead. Each event's JSON body is encoded once; the events one commit
+makes for a connection go out together in one frame ``{"events": [...]}``, and connections that
+get the same events after the same ``prev`` share one encoded frame.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from websockets.asyncio.server import broadcast
@@ -37,6 +39,26 @@ from .views import call_entry, counts, recent_calls, ticket_status
 log = logging.getLogger("onetrip.hub")
 
 RECENT = 20  # calls kept for the boards' recent list
+FRAME_BYTES = 256 * 1024  # a longer run of events is split over several frames
+
+
+def _frames(pieces: list[tuple[int, str, str]], indices: tuple[int, ...], prev: int) -> list[str]:
+    """The push frames ``{"events": [...]}`` for ``indices`` after ``prev``; each event's
+    ``prev`` is the ``seq`` of the one before it, so the chain is the same as one by one."""
+    frames: list[str] = []
+    events: list[str] = []
+    size = 0
+    for i in indices:
+        seq, head, tail = pieces[i]
+        event = f"{head}{prev}{tail}"
+        prev = seq
+        if events and size + len(event) > FRAME_BYTES:
+            frames.append('{"events":[' + ",".join(events) + "]}")
+            events, size = [], 0
+        events.append(event)
+        size += len(event) + 1
+    frames.append('{"events":[' + ",".join(events) + "]}")
+    return frames
 
 
 class Fanout:
@@ -57,6 +79,10 @@ class Fanout:
         self.counts_sent = counts(self.config, hall.state)
         self._status_sent: dict[str, dict[str, Any]] = {}
         self._counts_due: asyncio.TimerHandle | None = None
+        # Events queued for writing: (seq, head up to "prev":, rest) and, per connection, which.
+        self._pieces: list[tuple[int, str, str]] = []
+        self._queued: dict[Session, list[int]] = {}
+        self._holding = 0
         self.dropped = 0
 
     # -- subscriptions -------------------------------------------------------------------------
@@ -94,19 +120,54 @@ class Fanout:
     def send(
         self, sessions: Iterable[Session], event: str, seq: int, payload: dict[str, Any]
     ) -> None:
+        """Queue one event for ``sessions``; written at once unless a batch is being collected."""
         body = encode(payload)[1:]  # '"key":…}' or '}'
         tail = body if body == "}" else "," + body
-        head = f'{{"event":"{event}","seq":{seq},"prev":'
+        index = len(self._pieces)
+        self._pieces.append((seq, f'{{"event":"{event}","seq":{seq},"prev":', tail))
+        queued = self._queued
         for s in sessions:
+            got = queued.get(s)
+            if got is None:
+                queued[s] = [index]
+            else:
+                got.append(index)
+        if not self._holding:
+            self.flush()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Collect the events sent inside into one frame per connection, written at the end."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if not self._holding:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write what was queued: one frame per connection (a websocket frame and a ``send``
+        each cost about as much as the push itself), the bytes built once for all connections
+        that get the same events after the same ``prev``."""
+        pieces, queued = self._pieces, self._queued
+        self._pieces, self._queued = [], {}
+        groups: dict[tuple[int, tuple[int, ...]], list[Session]] = {}
+        for s, indices in queued.items():
             conn = s.conn
             if conn.protocol.state is not State.OPEN:
                 continue
-            transport = conn.transport
-            if transport.get_write_buffer_size() > self.max_buffer:
+            if conn.transport.get_write_buffer_size() > self.max_buffer:
                 self.drop(s)
                 continue
-            broadcast((conn,), f"{head}{s.last}{tail}")
-            s.last = seq
+            groups.setdefault((s.last, tuple(indices)), []).append(s)
+        for (prev, indices), sessions in groups.items():
+            conns = [s.conn for s in sessions]
+            for frame in _frames(pieces, indices, prev):
+                broadcast(conns, frame)
+            last = pieces[indices[-1]][0]
+            for s in sessions:
+                s.last = last
 
     def to_topics(
         self, topics: Iterable[str], event: str, seq: int, payload: dict[str, Any]
@@ -130,7 +191,12 @@ class Fanout:
 
     # -- records -> pushes -----------------------------------------------------------------------
     def publish(self, records: list[Record]) -> None:
-        """Push what ``records`` (just committed, in order) mean to whoever follows it."""
+        """Push what ``records`` (just committed, in order) mean to whoever follows it: one
+        frame per connection for the whole batch."""
+        with self.batch():
+            self._publish(records)
+
+    def _publish(self, records: list[Record]) -> None:
         state, config = self.hall.state, self.config
         windows: set[int] = set()
         queues_changed = False
@@ -235,6 +301,10 @@ class Fanout:
 
     def flush_counts(self) -> None:
         self._counts_due = None
+        with self.batch():
+            self._flush_counts()
+
+    def _flush_counts(self) -> None:
         seq = self.seq
         now = counts(self.config, self.hall.state)
         if now != self.counts_sent:

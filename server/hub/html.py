@@ -58,7 +58,7 @@ function connect(){ const ws = new WebSocket((location.protocol === 'https:' ? '
   ws.onmessage = (m) => { const msg = JSON.parse(m.data);
     if (msg.re === 'sub' && msg.ok) { const s = msg.result.topics['ticket:' + code];
       if (s && s.ticket) show(s.ticket); }
-    else if (msg.event === 'status') show(msg.ticket); };
+    else if (msg.events) for (const e of msg.events) if (e.event === 'status') show(e.ticket); };
   ws.onclose = () => { live(false); clearInterval(timer); timer = setInterval(poll, 10000);
     setTimeout(connect, delay); delay = Math.min(delay * 2, 30000); }; }
 connect();
@@ -119,13 +119,14 @@ function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://
     if ('re' in msg) { if (msg.ok && msg.result.topics) snapshot(msg.result);
       else if (!msg.ok && String(msg.re).startsWith('subscribe'))
         $('notice').textContent = msg.error.message; return; }
-    if (msg.prev !== last || msg.event === 'day') { send('snapshot', {}); return; }
-    last = msg.seq;
-    if (msg.event === 'called' || msg.event === 'recalled') { recent.unshift(msg.call);
-      recent = recent.slice(0, 20); }
-    else if (msg.event === 'window') windows[msg.window.number] = msg.window;
-    else if (msg.event === 'counts') { for (const k in msg.zones) zones[k] = msg.zones[k]; }
-    else if (msg.event === 'notice') $('notice').textContent = msg.notice.text;
+    for (const e of msg.events || []) {
+      if (e.prev !== last || e.event === 'day') { send('snapshot', {}); return; }
+      last = e.seq;
+      if (e.event === 'called' || e.event === 'recalled') { recent.unshift(e.call);
+        recent = recent.slice(0, 20); }
+      else if (e.event === 'window') windows[e.window.number] = e.window;
+      else if (e.event === 'counts') { for (const k in e.zones) zones[k] = e.zones[k]; }
+      else if (e.event === 'notice') $('notice').textContent = e.notice.text; }
     draw(); };
   ws.onclose = () => { setTimeout(connect, delay); delay = Math.min(delay * 2, 30000); }; }
 function tick(){ $('clock').textContent = new Date().toLocaleTimeString('zh-CN'); }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -170,3 +171,26 @@ async def test_requests_arriving_together_share_one_commit(hub, clients):
     labels = {r["ticket"]["label"] for r in replies}
     assert len(labels) == 40 and "D041" in labels
     assert hub.hub.committer.batches - before < 40  # grouped, not one fsync each
+
+
+async def test_a_call_reaches_a_board_as_one_frame_with_a_prev_chain(hub, clients, ask, login):
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    caller = await clients.device(hub.url, "caller-2")
+    await kiosk.request("issue", zone="shangshi")
+    await login(caller, 2, "s002")
+    board = await clients.raw(hub.url, "display-hall")
+    synced = await ask(board, "subscribe", rid="s", topics=["hall"])
+    last = synced["result"]["seq"]
+    await caller.request("call_next", window=2)
+    while True:  # a coalesced counts frame of the earlier issue may come first
+        frame = json.loads(await asyncio.wait_for(board.recv(), 5))
+        assert set(frame) == {"events"}
+        for event in frame["events"]:
+            assert event["prev"] == last  # each follows the one before, the first the snapshot
+            last = event["seq"]
+        if frame["events"][0]["event"] != "counts":
+            break
+    kinds = [e["event"] for e in frame["events"]]
+    assert kinds == ["called", "window"]  # both pushes of the commit, in order, one frame
+    assert frame["events"][0]["call"]["ticket"] == "A001"
+    assert frame["events"][1]["window"]["status"] == "calling"
