@@ -65,6 +65,7 @@ _TABLES: dict[str, tuple[type, str]] = {
 }
 _KEYS = {"tickets": "id", "windows": "number", "cards": "number", "cases": "id"}
 _JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps, without a new encoder each
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -187,6 +188,10 @@ class Store:
         self.migrate()
         self.last_seq = self.max_seq()
         self._sql = {table: self._upsert_sql(table) for _, table in _TABLES.values()}
+        self._json = {
+            table: tuple(c in _JSON_COLUMNS for c in self._columns(table))
+            for _, table in _TABLES.values()
+        }
 
     def close(self) -> None:
         self.conn.close()
@@ -234,7 +239,7 @@ class Store:
                             r.device,
                             r.actor,
                             r.request_id,
-                            json.dumps(r.event.to_json(), ensure_ascii=False),
+                            _dumps(r.event.to_json()),
                         )
                         for r in records
                     ],
@@ -242,7 +247,7 @@ class Store:
                 self._write_dirty(state)
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
-                    (json.dumps(state.scalars(), ensure_ascii=False),),
+                    (_dumps(state.scalars()),),
                 )
                 self.conn.executemany(
                     "INSERT INTO requests (device, request_id, op, seq, at, reply) "
@@ -254,7 +259,7 @@ class Store:
                             r.op,
                             r.seq,
                             r.at,
-                            json.dumps(r.reply, ensure_ascii=False),
+                            _dumps(r.reply),
                         )
                         for r in requests
                     ],
@@ -270,30 +275,34 @@ class Store:
 
     def _write_dirty(self, state: HallState) -> None:
         rows: dict[str, list[tuple[Any, ...]]] = {}
+        sources = {
+            "ticket": state.tickets,
+            "window": state.windows,
+            "card": state.cards,
+            "case": state.cases,
+        }
         for kind, key in state.dirty:
             table = _TABLES[kind][1]
-            source = {
-                "ticket": state.tickets,
-                "window": state.windows,
-                "card": state.cards,
-                "case": state.cases,
-            }[kind]
-            item = source.get(key) or state.retired.get((kind, key))
+            item = sources[kind].get(key) or state.retired.get((kind, key))
             if item is None:
                 continue
+            # row() gives the columns in table order; which of them are JSON is known per table
             rows.setdefault(table, []).append(
                 tuple(
-                    json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v
-                    for k, v in item.row().items()
+                    _dumps(v) if is_json else v
+                    for v, is_json in zip(item.row().values(), self._json[table], strict=True)
                 )
             )
         for table, values in rows.items():
             self.conn.executemany(self._sql[table], values)
 
-    def _upsert_sql(self, table: str) -> str:
+    @staticmethod
+    def _columns(table: str) -> list[str]:
         cls = next(c for c, t in _TABLES.values() if t == table)
-        probe = cls.__dataclass_fields__
-        columns = list(probe) + (["trips"] if table == "cases" else [])
+        return list(cls.__dataclass_fields__) + (["trips"] if table == "cases" else [])
+
+    def _upsert_sql(self, table: str) -> str:
+        columns = self._columns(table)
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         return f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})"

@@ -12,6 +12,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -103,6 +104,15 @@ class HallConfig:
 
     def zone_of_prefix(self, prefix: str) -> Zone | None:
         return next((z for z in self.zones.values() if z.prefix == prefix), None)
+
+    @cached_property
+    def zone_windows(self) -> dict[str, tuple[int, ...]]:
+        """The windows serving each zone: every issue's wait estimate needs them, and the
+        config does not change (a frozen instance; ``replace`` makes a new one)."""
+        return {
+            zone: tuple(n for n, w in self.windows.items() if zone in w.zones)
+            for zone in self.zones
+        }
 
 
 class ConfigError(Exception):

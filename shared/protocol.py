@@ -233,8 +233,11 @@ class Events:
 
 
 # --- envelope -----------------------------------------------------------------------------
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(message: dict[str, Any]) -> str:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(message)  # one encoder for all: json.dumps makes one a call
 
 
 def request(op: str, request_id: str | int, **fields: Any) -> dict[str, Any]:

@@ -122,9 +122,10 @@ def wait_minutes(state: HallState, config: HallConfig, ticket: Ticket, ahead: in
         mean = zone.matters[ticket.matter].service_minutes
     else:
         mean = sum(m.service_minutes for m in zone.matters.values()) / max(1, len(zone.matters))
+    windows = state.windows
     open_windows = sum(
         1
-        for w in state.windows.values()
-        if w.staff and w.status.value != "paused" and ticket.zone in config.windows[w.number].zones
+        for n in config.zone_windows.get(ticket.zone, ())
+        if (w := windows.get(n)) is not None and w.staff and w.status.value != "paused"
     )
     return round(ahead * mean / max(1, open_windows))
