@@ -198,10 +198,22 @@ class HallMachine(RuleBasedStateMachine):
         waiting = [t for t in before["tickets"].values() if t["status"] == "waiting"]
         staff = state.windows[window].staff
         zones = config.windows[window].zones
-        mine = [t for t in waiting if t["kind"] == "followup" and t["to_staff"] == staff]
-        if mine:  # a follow-up for this staff member always goes first
+        present = {w["staff"] for w in before["windows"].values() if w["staff"]}
+        backed = {s.id for s in config.staff.values() if s.backup == staff and s.id not in present}
+        mine = [t for t in waiting if t["kind"] == "followup" and t["to_staff"] in {staff} | backed]
+        if mine:  # follow-ups for this staff member (and away colleagues) always go first
             assert ticket.id in {t["id"] for t in mine}
             return
+        directed = [
+            t
+            for t in waiting
+            if t["to_window"] == window or (t["to_staff"] is not None and t["to_staff"] == staff)
+        ]
+        if directed:  # then what was transferred to this window or staff member
+            assert ticket.id in {t["id"] for t in directed}
+            return
+        was = before["tickets"][tid]
+        assert was["to_staff"] is None and was["to_window"] is None  # nobody else's
         plain = [
             t
             for t in waiting
