@@ -13,6 +13,7 @@ import random
 import time
 from typing import Any
 
+from shared import eventloop
 from shared.client import HubClient, HubError
 from shared.config import HallConfig, load_config
 from shared.domain import RATING_LEVELS
@@ -170,7 +171,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     demo = DemoDir(args.demo_dir)
     windows = {int(w): s for w, s in (d.split("=") for d in args.desk)}
-    for stats in asyncio.run(run(demo, args.url, windows, args.speed, args.seed)):
+    for stats in eventloop.run(run(demo, args.url, windows, args.speed, args.seed)):
         demo.append("summary.jsonl", {"kind": "window", **stats})
 
 

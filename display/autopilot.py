@@ -7,10 +7,10 @@ can check that every call reached every board.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from typing import Any
 
+from shared import eventloop
 from shared.client import HubClient
 from shared.protocol import HALL, Events
 from shared.sim import STOP_BOARDS, DemoDir
@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     demo = DemoDir(args.demo_dir)
-    stats = asyncio.run(run(demo, args.url, args.device))
+    stats = eventloop.run(run(demo, args.url, args.device))
     demo.append("summary.jsonl", {"kind": "display", **stats})
 
 

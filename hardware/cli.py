@@ -18,6 +18,7 @@ import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from shared import eventloop
 from shared.texts import t
 
 from .connections import PrinterUrlError
@@ -191,7 +192,7 @@ def cmd_bridge(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         return await Bridge(config).run(stop)
 
-    return asyncio.run(run())
+    return eventloop.run(run())
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from typing import Any
 
 from hardware.layouts import TicketSlip
 from hardware.printer import Printer, PrintFailed
+from shared import eventloop
 from shared.client import HubClient, HubError
 from shared.config import HallConfig, load_config
 from shared.sim import CARDS, DemoDir
@@ -143,7 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     demo = DemoDir(args.demo_dir)
-    stats = asyncio.run(
+    stats = eventloop.run(
         run(
             demo, args.url, args.device, args.printer, args.rate, args.kiosks, args.index, args.seed
         )

@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from . import eventloop
 from .client import HubClient, HubError
 
 
@@ -72,7 +73,7 @@ class QtHubClient(QObject):
         self._thread = None
 
     def _work(self) -> None:
-        loop = asyncio.new_event_loop()
+        loop = eventloop.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
 

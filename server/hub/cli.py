@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+from shared import eventloop
 from shared.config import ConfigError, load_config
 
 log = logging.getLogger("onetrip.hub")
@@ -48,7 +49,7 @@ def cmd_server(args: argparse.Namespace) -> int:
         print("--tls-cert and --tls-key go together", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_serve(config, args, rates))
+        return eventloop.run(_serve(config, args, rates))
     except OSError as e:
         print(f"onetrip server: {e}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from types import TracebackType
 from websockets.asyncio.server import Server, serve
 
 from server.hall import Hall
+from shared import eventloop
 from shared.config import HallConfig
 from shared.texts import t
 
@@ -122,7 +123,7 @@ class HubThread:
 
     def __init__(self, config: HallConfig, db: str | Path, **options: object) -> None:
         self.config, self.db, self.options = config, db, options
-        self.loop = asyncio.new_event_loop()
+        self.loop = eventloop.new_event_loop()
         self.running: RunningHub | None = None
         self._thread = threading.Thread(
             target=self.loop.run_forever, name="onetrip-hub", daemon=True
