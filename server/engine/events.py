@@ -7,7 +7,7 @@ the engine to that). An event carries whatever it needs so that applying it deci
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 from shared.domain import FINAL, Status, WindowStatus
@@ -101,7 +101,7 @@ class Issued(Event):
         return {"type": self.type, "ticket": self.ticket.row()}
 
     def apply(self, state: HallState, at: float) -> None:
-        t = replace(self.ticket, quota=list(self.ticket.quota))  # events stay immutable
+        t = self.ticket.copy()  # events stay immutable
         state.add_ticket(t)
         state.serial = max(state.serial, t.serial)
         state.numbers[t.zone] = max(state.numbers.get(t.zone, 0), t.number)
@@ -382,7 +382,7 @@ class CardIssued(Event):
         return {"type": self.type, "card": self.card.row()}
 
     def apply(self, state: HallState, at: float) -> None:
-        card = replace(self.card, tips=list(self.card.tips))
+        card = self.card.copy()
         state.cards[card.number] = card
         state.next_card = max(state.next_card, card.number + 1)
         state.touch("card", card.number)

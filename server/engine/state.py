@@ -14,16 +14,31 @@ from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status, WindowStatus
 
 
-def _plain(item: Any) -> dict[str, Any]:
-    """The fields as plain data; lists are copied (nothing else in these rows nests)."""
-    return {
-        name: list(v) if isinstance(v := getattr(item, name), list) else v
-        for name in item.__dataclass_fields__
-    }
+class _Row:
+    """Rows of the store: ``row()`` gives the fields as plain data, ``copy()`` a copy whose
+    lists are its own. Only the fields named in ``_lists`` nest; both run for every change the
+    hall commits, so they read ``__dict__`` instead of going through ``dataclasses``."""
+
+    _lists: tuple[str, ...] = ()
+
+    def row(self) -> dict[str, Any]:
+        row = dict(self.__dict__)
+        for name in self._lists:
+            row[name] = list(row[name])
+        return row
+
+    def copy(self) -> Any:
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        for name in self._lists:
+            new.__dict__[name] = list(self.__dict__[name])
+        return new
 
 
 @dataclass
-class Ticket:
+class Ticket(_Row):
+    _lists = ("quota",)
+
     id: str  # 20261122-A001: unique for ever
     day: str  # hall-local date, ISO
     zone: str
@@ -57,9 +72,6 @@ class Ticket:
     rating: int | None = None
     note: str = ""
 
-    def row(self) -> dict[str, Any]:
-        return _plain(self)
-
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Ticket:
         data = {f.name: row[f.name] for f in fields(cls)}
@@ -76,7 +88,9 @@ def line_of(ticket: Ticket) -> str:
 
 
 @dataclass
-class Window:
+class Window(_Row):
+    _lists = ("suspended",)
+
     number: int
     status: WindowStatus = WindowStatus.LOGGED_OUT
     staff: str | None = None
@@ -85,9 +99,6 @@ class Window:
     pause_reason: str = ""
     priority_run: int = 0  # priority calls in a row
     last_finished: str | None = None  # what the evaluator rates
-
-    def row(self) -> dict[str, Any]:
-        return _plain(self)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Window:
@@ -98,7 +109,9 @@ class Window:
 
 
 @dataclass
-class Card:
+class Card(_Row):
+    _lists = ("tips",)
+
     number: int
     case: str
     staff: str
@@ -117,9 +130,6 @@ class Card:
     def label(self) -> str:
         return f"XB{self.number:06d}"
 
-    def row(self) -> dict[str, Any]:
-        return _plain(self)
-
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Card:
         data = {f.name: row[f.name] for f in fields(cls)}
@@ -128,8 +138,10 @@ class Card:
 
 
 @dataclass
-class Case:
+class Case(_Row):
     """办件: one citizen matter across visits; ``tickets`` are its trips."""
+
+    _lists = ("tickets",)
 
     id: str
     zone: str
@@ -140,7 +152,7 @@ class Case:
     card: int | None = None
 
     def row(self) -> dict[str, Any]:
-        return {**_plain(self), "trips": len(self.tickets)}
+        return {**super().row(), "trips": len(self.tickets)}
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:

@@ -199,3 +199,18 @@ def test_a_failed_batch_keeps_nothing_and_tells_everyone(hall):
     )
     assert all(isinstance(o, StoreError) for o in outcomes)
     assert hall.state.canonical() == before and hall.store.max_seq() == seq
+
+
+def test_rows_and_copies_share_no_lists(hall):
+    """What the store writes and what events carry never alias the live state's lists."""
+    hall.handle(c.Issue(zone="shangshi"), now=at())
+    ticket = next(iter(hall.state.tickets.values()))
+    case = hall.state.cases[ticket.case]
+    row, copy = ticket.row(), ticket.copy()
+    assert row == {name: getattr(ticket, name) for name in type(ticket).__dataclass_fields__}
+    assert copy == ticket and copy is not ticket
+    for other in (row["quota"], copy.quota):
+        assert other == ticket.quota and other is not ticket.quota
+    assert case.row()["trips"] == 1 and case.row()["tickets"] is not case.tickets
+    window = hall.state.windows[1]
+    assert window.copy().suspended is not window.suspended
