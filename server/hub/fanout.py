@@ -1,7 +1,7 @@
 """Fan-out: turn committed records into pushes and write them to subscribers without waiting.
 
-A push is written straight into each subscriber's send buffer (websockets ``broadcast``, which
-never awaits), so one slow phone cannot hold up the hall: a connection whose unsent bytes pass
+A push is written straight into each subscriber's send buffer, never awaited, so one slow
+phone cannot hold up the hall: a connection whose unsent bytes pass
 ``max_buffer`` is dropped instead. Each event's JSON body is encoded once; the events one commit
 makes for a connection go out together in one frame ``{"events": [...]}``, and connections that
 get the same events after the same ``prev`` share one encoded frame.
@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from websockets.asyncio.server import broadcast
+from websockets.asyncio.server import ServerConnection
+from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from server.engine import events as ev
@@ -59,6 +60,22 @@ def _frames(pieces: list[tuple[int, str, str]], indices: tuple[int, ...], prev: 
         size += len(event) + 1
     frames.append('{"events":[' + ",".join(events) + "]}")
     return frames
+
+
+def text_frame(text: str) -> bytes:
+    """A whole websocket text frame. Frames from a server are unmasked and the hub negotiates
+    no compression, so every connection gets the same bytes: build them once, not once per
+    connection as websockets' own ``send`` and ``broadcast`` do (the hub's costliest step
+    when a call goes to a hundred boards)."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+def write_frame(conns: Iterable[ServerConnection], frame: bytes) -> None:
+    """Hand ``frame`` to each open connection's transport; the event loop sends it at once.
+    Whole frames only, on the loop's thread, so they never interleave with websockets' own."""
+    for conn in conns:
+        if conn.protocol.state is State.OPEN:
+            conn.transport.write(frame)
 
 
 class Fanout:
@@ -164,10 +181,20 @@ class Fanout:
         for (prev, indices), sessions in groups.items():
             conns = [s.conn for s in sessions]
             for frame in _frames(pieces, indices, prev):
-                broadcast(conns, frame)
+                write_frame(conns, text_frame(frame))
             last = pieces[indices[-1]][0]
             for s in sessions:
                 s.last = last
+
+    def write(self, session: Session, frame: str) -> None:
+        """One frame to one connection (a reply), written at once like a push: awaiting
+        websockets' ``send`` costs more than the reply itself, and a client that stopped
+        reading is dropped here as it would be by the next push."""
+        conn = session.conn
+        if conn.transport.get_write_buffer_size() > self.max_buffer:
+            self.drop(session)
+            return
+        write_frame([conn], text_frame(frame))
 
     def to_topics(
         self, topics: Iterable[str], event: str, seq: int, payload: dict[str, Any]

@@ -106,7 +106,7 @@ class Hub:
         except Exception:
             log.exception("internal error on a request from %s", session.name)
             reply = p.error(rid, Refused("internal"))
-        await session.conn.send(p.encode(reply))
+        self.fanout.write(session, p.encode(reply))
         if session.auth_failures >= self.limits.auth_failures:
             await session.conn.close(1008, "authentication failed")
 

@@ -68,11 +68,44 @@ def _stalled_socket(port: int) -> socket.socket:
     while b"\r\n\r\n" not in head:
         head += sock.recv(1)
     assert b" 101 " in head
-    payload = json.dumps({"op": "subscribe", "id": "s", "topics": ["hall"]}).encode()
+    sock.sendall(_client_frame({"op": "subscribe", "id": "s", "topics": ["hall"]}))
+    return sock
+
+
+def _client_frame(message: dict[str, object]) -> bytes:
+    """A masked text frame, as a client must send (payloads under 126 bytes)."""
+    payload = json.dumps(message).encode()
+    assert len(payload) < 126
     mask = os.urandom(4)
     masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-    sock.sendall(bytes([0x81, 0x80 | len(payload)]) + mask + masked)
-    return sock
+    return bytes([0x81, 0x80 | len(payload)]) + mask + masked
+
+
+async def test_a_client_that_never_reads_its_replies_is_dropped(hall_files, tmp_path, clients):
+    """Replies are written without waiting, like pushes, so they are bounded the same way."""
+    limits = HubLimits(max_buffer=64 * 1024).with_rate("anonymous", 100_000, 100_000)
+    running = await start_hub(
+        hall_files.config, tmp_path / "r.db", limits=limits, synchronous="NORMAL"
+    )
+    stalled = await asyncio.to_thread(_stalled_socket, running.port)
+    try:
+        healthy = await clients.device(running.url, "display-hall", topics=("hall",))
+        stalled.setblocking(False)
+        hello = _client_frame({"op": "hello", "id": "h"})  # a reply of ~300 bytes each
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while running.hub.fanout.dropped == 0 and loop.time() < deadline:
+            try:
+                await loop.sock_sendall(stalled, hello * 200)
+            except OSError:
+                break  # the hub cut it off while we were still sending
+            assert (await healthy.ping())["seq"] >= 0  # everyone else is answered meanwhile
+        assert running.hub.fanout.dropped == 1
+        assert (await healthy.ping())["seq"] >= 0 and healthy.connected
+    finally:
+        stalled.close()
+        await clients.close()
+        await running.close()
 
 
 async def test_a_slow_consumer_is_dropped_without_delaying_others(hall_files, tmp_path, clients):
