@@ -46,6 +46,17 @@ class Result:
 Item = tuple[c.Command, Origin, float]
 
 
+@dataclass
+class Batch:
+    """Commands decided and written together; ``Hall.sync`` commits them."""
+
+    outcomes: list[Result | Exception] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    fresh: dict[tuple[str, str], Reply] = field(default_factory=dict)  # replies to remember
+    written: bool = False  # a transaction is open with them
+    error: StoreError | None = None  # they could not be kept
+
+
 class Hall:
     def __init__(
         self,
@@ -81,17 +92,53 @@ class Hall:
 
     def handle_batch(self, items: Sequence[Item]) -> list[Result | Exception]:
         """Run several commands with one commit; each gets its Result or its exception."""
+        batch = self.prepare(items)
+        self.sync(batch)
+        return self.finish(batch)
+
+    # The three steps of handle_batch, apart for the hub: it runs ``sync`` (the fsync) on a
+    # thread of its own so that its event loop goes on reading requests meanwhile.
+    def prepare(self, items: Sequence[Item]) -> Batch:
+        """Decide ``items`` in order, apply them, and write them in a transaction left open.
+        The state is then ahead of the file until ``finish``: nothing may read it for others."""
         try:
-            return self._run(items)
+            return self._prepare(items)
         except StaleState:
             # Another process wrote to the file (an admin tool): decide again on its state.
-            return self._run(items)
+            return self._prepare(items)
 
-    def _run(self, items: Sequence[Item]) -> list[Result | Exception]:
-        outcomes: list[Result | Exception] = []
-        records: list[Record] = []
-        replies: list[Reply] = []
-        fresh: dict[tuple[str, str], Reply] = {}
+    def sync(self, batch: Batch) -> None:
+        """Make ``batch`` durable (COMMIT). Touches only the store's connection."""
+        if batch.written:
+            try:
+                self.store.sync()
+            except StoreError as error:
+                batch.error = error
+            except Exception as error:  # the connection itself is broken: nothing was kept
+                batch.error = StoreError(repr(error))
+
+    def finish(self, batch: Batch) -> list[Result | Exception]:
+        """Each command's outcome, once ``sync`` has run: the storage error for all of them if
+        the commit failed, after going back to exactly what the file holds."""
+        if batch.error is not None:
+            self._reload()
+            return [
+                batch.error if isinstance(o, Result) and not o.repeated else o
+                for o in batch.outcomes
+            ]
+        if batch.written:
+            records = batch.records
+            if any(isinstance(r.event, ev.DayOpened) for r in records):
+                # request ids are kept for the day they were sent
+                self._replies = {
+                    k: v for k, v in self._replies.items() if v.at >= records[-1].at - 86400
+                }
+            self._replies.update(batch.fresh)
+        return batch.outcomes
+
+    def _prepare(self, items: Sequence[Item]) -> Batch:
+        batch = Batch()
+        outcomes, records, replies, fresh = batch.outcomes, batch.records, [], batch.fresh
         for command, origin, now in items:
             key = (origin.device, origin.request_id)
             first = fresh.get(key) or self._replies.get(key) if origin.request_id else None
@@ -120,23 +167,22 @@ class Hall:
                 )
                 replies.append(fresh[key])
         if not records:
-            return outcomes
+            return batch
         try:
-            self.store.commit(self.state, records, replies)
+            self.store.write(self.state, records, replies)
+        except StaleState:
+            self._reload()
+            raise
         except StoreError as error:
-            # Memory ran ahead of the file: go back to exactly what the file holds.
-            self.engine.state = self.store.load_state(self.config)
-            self.store.last_seq = self.store.max_seq()
-            if isinstance(error, StaleState):
-                raise
-            return [error if isinstance(o, Result) and not o.repeated else o for o in outcomes]
-        if any(isinstance(r.event, ev.DayOpened) for r in records):
-            # request ids are kept for the day they were sent
-            self._replies = {
-                k: v for k, v in self._replies.items() if v.at >= records[-1].at - 86400
-            }
-        self._replies.update(fresh)
-        return outcomes
+            batch.error = error  # finish goes back to what the file holds
+            return batch
+        batch.written = True
+        return batch
+
+    def _reload(self) -> None:
+        """Memory ran ahead of the file: go back to exactly what the file holds."""
+        self.engine.state = self.store.load_state(self.config)
+        self.store.last_seq = self.store.max_seq()
 
     def _apply(
         self, events: list[ev.Event], origin: Origin, now: float, records: list[Record]

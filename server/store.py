@@ -187,6 +187,7 @@ class Store:
         conn.execute("PRAGMA busy_timeout=5000")
         self.migrate()
         self.last_seq = self.max_seq()
+        self._written = self.last_seq  # the last seq ``write`` left for ``sync``
         self._sql = {table: self._upsert_sql(table) for _, table in _TABLES.values()}
         self._json = {
             table: tuple(c in _JSON_COLUMNS for c in self._columns(table))
@@ -224,54 +225,68 @@ class Store:
         Raises ``StaleState`` when another writer has been here, ``StoreError`` for any other
         failure; either way nothing of it stays in the file.
         """
+        self.write(state, records, requests)
+        self.sync()
+
+    def write(self, state: HallState, records: list[Record], requests: list[Reply] = ()) -> None:
+        """The first half of ``commit``: everything written in a transaction left open, which
+        ``sync`` makes durable. ``sync`` may run on another thread (the hub's fsync does not
+        hold up its event loop); nothing else may use the connection in between."""
         try:
-            with self.transaction():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
                 if self.max_seq() != self.last_seq:
                     raise StaleState(f"{self.path} was changed by another process")
-                self.conn.executemany(
-                    "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            r.seq,
-                            r.at,
-                            r.event.type,
-                            r.device,
-                            r.actor,
-                            r.request_id,
-                            _dumps(r.event.to_json()),
-                        )
-                        for r in records
-                    ],
-                )
-                self._write_dirty(state)
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
-                    (_dumps(state.scalars()),),
-                )
-                self.conn.executemany(
-                    "INSERT INTO requests (device, request_id, op, seq, at, reply) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            r.device,
-                            r.request_id,
-                            r.op,
-                            r.seq,
-                            r.at,
-                            _dumps(r.reply),
-                        )
-                        for r in requests
-                    ],
-                )
+                self._write(state, records, requests)
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         except StoreError:
             raise
         except sqlite3.Error as e:
             raise StoreError(str(e)) from e
-        if records:
-            self.last_seq = records[-1].seq
+        self._written = records[-1].seq if records else self.last_seq
         state.dirty.clear()
         state.retired.clear()
+
+    def sync(self) -> None:
+        """COMMIT what ``write`` left open: durable once this returns (``synchronous=FULL``)."""
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(str(e)) from e
+        self.last_seq = self._written
+
+    def _write(self, state: HallState, records: list[Record], requests: list[Reply]) -> None:
+        self.conn.executemany(
+            "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.seq,
+                    r.at,
+                    r.event.type,
+                    r.device,
+                    r.actor,
+                    r.request_id,
+                    _dumps(r.event.to_json()),
+                )
+                for r in records
+            ],
+        )
+        self._write_dirty(state)
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
+            (_dumps(state.scalars()),),
+        )
+        self.conn.executemany(
+            "INSERT INTO requests (device, request_id, op, seq, at, reply) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.device, r.request_id, r.op, r.seq, r.at, _dumps(r.reply)) for r in requests],
+        )
 
     def _write_dirty(self, state: HallState) -> None:
         rows: dict[str, list[tuple[Any, ...]]] = {}

@@ -1,15 +1,21 @@
-"""Group commit: the mutating requests that arrive in one turn of the event loop are decided
-in order and committed together (``Hall.handle_batch``: one transaction, one fsync).
+"""Group commit: mutating requests are decided in arrival order and committed together
+(``Hall.prepare`` → ``sync`` → ``finish``: one transaction, one fsync a batch).
 
 Durable commits (``synchronous=FULL``) cost an fsync each; at a busy hour's peak many kiosks
 and windows send at once, and sharing the fsync is what keeps every reply both durable and
-quick. Each request still gets its own outcome; the hall stays single-writer, on this thread.
+quick. The fsync runs on a thread of its own: the event loop meanwhile reads and parses the
+next requests, which then make the next batch. Only one batch is ever in flight, and the hall
+stays single-writer; each request still gets its own outcome.
+
+While a batch is in flight the hall's state is ahead of the file, so whoever reads the state
+for others (snapshots, the queue counts) waits for ``settled`` first.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from server.hall import Hall, Origin, Result
 from server.store import Record
@@ -23,30 +29,70 @@ class Committer:
         self.hall = hall
         self.publish = publish
         self._queue: list[tuple[c.Command, Origin, asyncio.Future[Result]]] = []
-        self._scheduled = False
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._readers = 0  # waiting in ``settled``
+        self._syncer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-fsync")
         self.batches = 0
+
+    @property
+    def busy(self) -> bool:
+        """A batch is decided but not yet durable: the state is ahead of the file."""
+        return not self._idle.is_set()
 
     def submit(self, command: c.Command, origin: Origin) -> asyncio.Future[Result]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Result] = loop.create_future()
         self._queue.append((command, origin, future))
-        if not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._flush)
+        if self._task is None:
+            self._task = loop.create_task(self._run(), name="onetrip-commits")
         return future
 
-    def _flush(self) -> None:
-        batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
-        self._scheduled = bool(self._queue)
-        if self._queue:
-            asyncio.get_running_loop().call_soon(self._flush)
-        now = self.hall.clock()
+    async def settled(self) -> None:
+        """Return when no batch is in flight: the state is what the file holds."""
+        self._readers += 1
         try:
-            outcomes: list[Result | Exception] = self.hall.handle_batch(
-                [(command, origin, now) for command, origin, _ in batch]
-            )
-        except Exception as error:  # StaleState twice, or a bug: every request hears of it
-            outcomes = [error] * len(batch)
+            while self.busy:
+                await self._idle.wait()
+        finally:
+            self._readers -= 1
+
+    async def close(self) -> None:
+        """Let the batch in flight finish (its requests are answered), then stop."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+        self._syncer.shutdown(wait=True)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._queue:
+                batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+                now = self.hall.clock()
+                outcomes: list[Result | Exception]
+                try:
+                    prepared = self.hall.prepare([(cmd, origin, now) for cmd, origin, _ in batch])
+                    if prepared.written:
+                        self._idle.clear()
+                        await loop.run_in_executor(self._syncer, self.hall.sync, prepared)
+                    outcomes = self.hall.finish(prepared)
+                except Exception as error:  # StaleState twice, or a bug: every request hears
+                    outcomes = [error] * len(batch)
+                finally:
+                    self._idle.set()
+                self._answer(batch, outcomes)
+                if self._readers:
+                    await asyncio.sleep(0)  # let waiting readers see the settled state first
+        finally:
+            self._task = None
+            self._idle.set()
+
+    def _answer(
+        self,
+        batch: list[tuple[c.Command, Origin, asyncio.Future[Result]]],
+        outcomes: list[Result | Exception],
+    ) -> None:
         self.batches += 1
         records = [r for o in outcomes if isinstance(o, Result) for r in o.records]
         if records:

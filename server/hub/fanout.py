@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -101,6 +101,7 @@ class Fanout:
         self._queued: dict[Session, list[int]] = {}
         self._holding = 0
         self.dropped = 0
+        self.busy: Callable[[], bool] = lambda: False  # a commit in flight (set by the hub)
 
     # -- subscriptions -------------------------------------------------------------------------
     def add(self, session: Session) -> None:
@@ -328,6 +329,9 @@ class Fanout:
 
     def flush_counts(self) -> None:
         self._counts_due = None
+        if self.busy():  # the state is ahead of the file: count once the batch is kept
+            self._counts_due = asyncio.get_running_loop().call_later(0.005, self.flush_counts)
+            return
         with self.batch():
             self._flush_counts()
 

@@ -34,6 +34,9 @@ from .views import followups_for, ticket_status, topic_snapshot, waiting_for_win
 
 log = logging.getLogger("onetrip.hub")
 
+# Reads that look at nothing a batch in flight could change.
+_STATELESS = (p.Ping, p.Auth, p.Notice, p.Unsubscribe)
+
 
 class Hub:
     def __init__(self, hall: Hall, limits: HubLimits | None = None) -> None:
@@ -44,6 +47,7 @@ class Hub:
             hall, max_buffer=self.limits.max_buffer, counts_interval=self.limits.counts_interval
         )
         self.committer = Committer(hall, self.fanout.publish)
+        self.fanout.busy = lambda: self.committer.busy
         self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.notices: list[dict[str, Any]] = []
         self.started = time.time()
@@ -120,6 +124,8 @@ class Hub:
         if p.is_mutating(op):
             return await self._mutate(session, request)
         read = p.read_op(op, request.fields)
+        if self.committer.busy and not isinstance(read, _STATELESS):
+            await self.committer.settled()  # never show state that is not on disk yet
         return self._read(session, read), False
 
     # -- reading and the connection -------------------------------------------------------------

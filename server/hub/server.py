@@ -62,6 +62,7 @@ class RunningHub:
             except (TimeoutError, OSError):
                 session.conn.transport.abort()
         await self.server.wait_closed()
+        await self.hub.committer.close()
         self.hub.close()
         self.hub.hall.close()
 

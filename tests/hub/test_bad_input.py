@@ -77,19 +77,25 @@ async def test_internal_errors_are_answered_and_the_hub_stays_up(hub, clients, m
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    def full_disk(*args, **kwargs):
-        raise StoreError("disk full")
+    store = hub.hall.store
+    real_sync = store.sync
 
-    real = hub.hall.handle_batch
-    monkeypatch.setattr(hub.hall, "handle_batch", broken)
+    def full_disk() -> None:  # the COMMIT fails (on the hub's fsync thread)
+        store.conn.execute("ROLLBACK")
+        raise StoreError("database or disk is full")
+
+    real = hub.hall.prepare
+    monkeypatch.setattr(hub.hall, "prepare", broken)
     with pytest.raises(HubError) as info:
         await kiosk.request("issue", zone="shangshi")
     assert info.value.code == "internal" and info.value.message_en
-    monkeypatch.setattr(hub.hall, "handle_batch", full_disk)
+    monkeypatch.setattr(hub.hall, "prepare", real)
+    monkeypatch.setattr(store, "sync", full_disk)
     with pytest.raises(HubError) as info:
         await kiosk.request("issue", zone="shangshi")
     assert info.value.code == "storage"
-    monkeypatch.setattr(hub.hall, "handle_batch", real)
+    assert hub.hall.state.tickets == {} and store.max_seq() == store.last_seq
+    monkeypatch.setattr(store, "sync", real_sync)
     assert (await kiosk.request("issue", zone="shangshi"))["ticket"]["label"] == "A001"
 
 

@@ -1,0 +1,85 @@
+"""Group commit with the fsync on its own thread: requests that arrive meanwhile make the next
+batch, and nobody is shown state that is not on disk yet."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from shared import protocol as p
+
+
+async def _hold_commits(hub, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Make the next COMMIT wait on the fsync thread until ``release`` is set."""
+    store = hub.hall.store
+    real = store.sync
+    entered, release = threading.Event(), threading.Event()
+
+    def held() -> None:
+        entered.set()
+        release.wait(10)
+        real()
+
+    monkeypatch.setattr(store, "sync", held)
+    return entered, release
+
+
+async def test_reads_wait_for_the_batch_in_flight(hub, clients, monkeypatch):
+    board = await clients.device(hub.url, "display-hall", topics=(p.HALL,))
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    seq = hub.hub.fanout.seq
+    entered, release = await _hold_commits(hub, monkeypatch)
+    issuing = asyncio.create_task(kiosk.request("issue", zone="shangshi"))
+    await asyncio.to_thread(entered.wait, 5)
+    assert hub.hub.committer.busy and len(hub.hall.state.tickets) == 1  # ahead of the file
+    snapshot = asyncio.create_task(board.request("snapshot"))
+    ping = await board.ping()  # reads that show no state are not held up
+    assert ping["seq"] == seq
+    await asyncio.sleep(0.1)
+    assert not snapshot.done() and not issuing.done()
+    release.set()
+    ticket = (await issuing)["ticket"]
+    taken = await snapshot
+    # the snapshot is of the committed state, and says so: its seq includes the ticket
+    assert taken["seq"] > seq and taken["seq"] == hub.hub.fanout.seq
+    zones = {z["id"]: z["waiting"] for z in taken["topics"][p.HALL]["zones"]}
+    assert ticket["label"] == "A001" and zones["shangshi"] == 1
+
+
+async def test_requests_during_a_commit_make_the_next_batch(hub, clients, monkeypatch):
+    first_kiosk = await clients.device(hub.url, "kiosk-1")
+    # each connection has one request in flight at a time, so eight connections
+    others = [await clients.device(hub.url, d) for d in ("kiosk-2", "admin") * 4]
+    entered, release = await _hold_commits(hub, monkeypatch)
+    first = asyncio.create_task(first_kiosk.request("issue", zone="shangshi"))
+    await asyncio.to_thread(entered.wait, 5)
+    rest = [asyncio.create_task(k.request("issue", zone="gongan")) for k in others]
+    await asyncio.sleep(0.2)  # all eight are read and queued while the fsync is held
+    assert not any(r.done() for r in rest)
+    release.set()
+    assert (await first)["ticket"]["label"] == "A001"
+    labels = [(await r)["ticket"]["label"] for r in rest]
+    assert len(set(labels)) == 8
+    assert hub.hub.committer.batches == 2  # the held batch, then the eight together
+
+
+async def test_closing_the_hub_answers_the_batch_in_flight(hall_files, tmp_path, clients):
+    from server.hub import start_hub
+
+    running = await start_hub(hall_files.config, tmp_path / "c.db", synchronous="FULL")
+    kiosk = await clients.device(running.url, "kiosk-1")
+    issued = [asyncio.create_task(kiosk.request("issue", zone="shangshi")) for _ in range(5)]
+    await asyncio.sleep(0)
+    try:
+        await running.close()
+    finally:
+        results = await asyncio.gather(*issued, return_exceptions=True)
+        await clients.close()
+    kept = {r["ticket"]["id"] for r in results if isinstance(r, dict)}
+    from server.hall import Hall
+
+    again = Hall(hall_files.config, tmp_path / "c.db")
+    try:
+        assert kept <= set(again.state.tickets)  # every ticket a kiosk was told of is on disk
+    finally:
+        again.close()
