@@ -7,7 +7,6 @@ counters and the request id's reply are committed together or not at all. WAL mo
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from shared import jsoncodec
 from shared.config import HallConfig
 from shared.domain import FINAL, Status
 
@@ -65,7 +65,7 @@ _TABLES: dict[str, tuple[type, str]] = {
 }
 _KEYS = {"tickets": "id", "windows": "number", "cards": "number", "cases": "id"}
 _JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
-_dumps = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps, without a new encoder each
+_dumps = jsoncodec.dumps
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -332,7 +332,7 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
         if row is None:
             return state
-        scalars = json.loads(row[0])
+        scalars = jsoncodec.loads(row[0])
         state.day, state.serial, state.next_card = (
             scalars["day"],
             scalars["serial"],
@@ -369,7 +369,7 @@ class Store:
         for values in cursor:
             row = dict(zip(names, values, strict=True))
             for column in _JSON_COLUMNS & row.keys():
-                row[column] = json.loads(row[column]) if row[column] else []
+                row[column] = jsoncodec.loads(row[column]) if row[column] else []
             yield row
 
     def records(self, after: int = 0) -> Iterator[Record]:
@@ -377,7 +377,7 @@ class Store:
             yield Record(
                 r["seq"],
                 r["at"],
-                ev.from_json(json.loads(r["payload"])),
+                ev.from_json(jsoncodec.loads(r["payload"])),
                 r["device"] or "",
                 r["actor"] or "",
                 r["request_id"] or "",
@@ -386,7 +386,12 @@ class Store:
     def replies(self, since: float) -> Iterator[Reply]:
         for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):
             yield Reply(
-                r["device"], r["request_id"], r["op"], r["seq"], r["at"], json.loads(r["reply"])
+                r["device"],
+                r["request_id"],
+                r["op"],
+                r["seq"],
+                r["at"],
+                jsoncodec.loads(r["reply"]),
             )
 
     def integrity(self) -> str:

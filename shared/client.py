@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
 import logging
 import random
 import ssl as ssl_module
@@ -32,6 +31,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from . import jsoncodec
 from . import protocol as p
 
 log = logging.getLogger("onetrip.client")
@@ -350,7 +350,7 @@ class HubClient:
     async def _read(self, ws: ClientConnection) -> None:
         async for frame in ws:
             try:
-                message = json.loads(frame)
+                message = jsoncodec.loads(frame)
             except ValueError:
                 log.warning("%s: not JSON from the hub", self.name)
                 continue
@@ -436,7 +436,7 @@ class HubClient:
 
 def _error_of(body: bytes | None) -> HubError | None:
     try:
-        data = json.loads(body or b"")
+        data = jsoncodec.loads(body or b"")
         return HubError.from_reply(data["error"])
     except (ValueError, KeyError, TypeError):
         return None

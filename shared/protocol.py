@@ -12,12 +12,12 @@ it last saw knows it missed something and takes a new snapshot.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from . import commands as c
+from . import jsoncodec
 from .config import ROLES as DEVICE_ROLES  # the hub knows the roles the hall config accepts
 from .errors import Refused
 
@@ -233,11 +233,8 @@ class Events:
 
 
 # --- envelope -----------------------------------------------------------------------------
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def encode(message: dict[str, Any]) -> str:
-    return _ENCODER.encode(message)  # one encoder for all: json.dumps makes one a call
+    return jsoncodec.dumps(message)
 
 
 def request(op: str, request_id: str | int, **fields: Any) -> dict[str, Any]:
@@ -278,7 +275,7 @@ def parse_request(text: str | bytes) -> Request:
     if not isinstance(text, str):
         raise Refused("bad_request", detail="binary frames are not accepted; send JSON text")
     try:
-        data = json.loads(text)
+        data = jsoncodec.loads(text)
     except (ValueError, RecursionError):
         raise Refused("bad_request", detail="not valid JSON") from None
     if not isinstance(data, dict):
