@@ -188,6 +188,7 @@ class Store:
         self.migrate()
         self.last_seq = self.max_seq()
         self._written = self.last_seq  # the last seq ``write`` left for ``sync``
+        self._checkpointer: sqlite3.Connection | None = None
         self._sql = {table: self._upsert_sql(table) for _, table in _TABLES.values()}
         self._json = {
             table: tuple(c in _JSON_COLUMNS for c in self._columns(table))
@@ -195,7 +196,32 @@ class Store:
         }
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.conn.close()
+
+    # -- checkpoints -------------------------------------------------------------------------
+    def checkpoint_elsewhere(self) -> None:
+        """Stop SQLite checkpointing inside a commit: the one commit in a thousand WAL pages
+        that copies them into the database file and syncs it takes ten times as long as the
+        others. Whoever calls this calls ``checkpoint`` instead, off the commit path."""
+        self.conn.execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint(self) -> tuple[int, int]:
+        """Copy the WAL into the database file (PASSIVE: never waits for a commit nor holds
+        one up), on a connection of its own so that it can run on another thread beside
+        ``sync``. Returns the WAL's frames and how many of them were copied."""
+        if self._checkpointer is None:
+            self._checkpointer = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False
+            )
+        try:
+            _, frames, copied = self._checkpointer.execute(
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            ).fetchone()
+        except sqlite3.Error as e:
+            raise StoreError(str(e)) from e
+        return int(frames), int(copied)
 
     # -- schema ------------------------------------------------------------------------------
     @property

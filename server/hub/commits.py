@@ -9,11 +9,16 @@ stays single-writer; each request still gets its own outcome.
 
 While a batch is in flight the hall's state is ahead of the file, so whoever reads the state
 for others (snapshots, the queue counts) waits for ``settled`` first.
+
+Every ``CHECKPOINT_EVERY`` commits a third thread copies the WAL into the database file
+(``Store.checkpoint``), so that no commit has to: SQLite's own checkpoint runs inside the
+commit that passes a thousand WAL pages and makes it ten times slower than the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,7 +26,10 @@ from server.hall import Hall, Origin, Result
 from server.store import Record
 from shared import commands as c
 
+log = logging.getLogger("onetrip.hub")
+
 MAX_BATCH = 256
+CHECKPOINT_EVERY = 100  # commits (about a thousand WAL pages at a busy hour's batch sizes)
 
 
 class Committer:
@@ -34,6 +42,11 @@ class Committer:
         self._idle.set()
         self._readers = 0  # waiting in ``settled``
         self._syncer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-fsync")
+        # The WAL is copied into the database by a thread of its own, not inside a commit.
+        hall.store.checkpoint_elsewhere()
+        self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-checkpoint")
+        self._checkpoint: asyncio.Future[tuple[int, int]] | None = None
+        self._commits = 0  # since the last checkpoint began
         self.batches = 0
 
     @property
@@ -62,7 +75,10 @@ class Committer:
         """Let the batch in flight finish (its requests are answered), then stop."""
         if self._task is not None:
             await asyncio.shield(self._task)
+        if self._checkpoint is not None:
+            await asyncio.wait([self._checkpoint])
         self._syncer.shutdown(wait=True)
+        self._checkpointer.shutdown(wait=True)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -76,17 +92,31 @@ class Committer:
                     if prepared.written:
                         self._idle.clear()
                         await loop.run_in_executor(self._syncer, self.hall.sync, prepared)
+                        self._commits += 1
                     outcomes = self.hall.finish(prepared)
                 except Exception as error:  # StaleState twice, or a bug: every request hears
                     outcomes = [error] * len(batch)
                 finally:
                     self._idle.set()
                 self._answer(batch, outcomes)
+                if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None:
+                    self._start_checkpoint(loop)
                 if self._readers:
                     await asyncio.sleep(0)  # let waiting readers see the settled state first
         finally:
             self._task = None
             self._idle.set()
+
+    def _start_checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._commits = 0
+        self._checkpoint = loop.run_in_executor(self._checkpointer, self.hall.store.checkpoint)
+
+        def done(future: asyncio.Future[tuple[int, int]]) -> None:
+            self._checkpoint = None
+            if not future.cancelled() and future.exception() is not None:
+                log.warning("checkpoint failed: %s", future.exception())
+
+        self._checkpoint.add_done_callback(done)
 
     def _answer(
         self,

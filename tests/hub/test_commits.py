@@ -4,7 +4,10 @@ batch, and nobody is shown state that is not on disk yet."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sqlite3
 import threading
+from contextlib import closing
 
 from shared import protocol as p
 
@@ -83,3 +86,33 @@ async def test_closing_the_hub_answers_the_batch_in_flight(hall_files, tmp_path,
         assert kept <= set(again.state.tickets)  # every ticket a kiosk was told of is on disk
     finally:
         again.close()
+
+
+async def test_the_wal_is_checkpointed_beside_the_commits_not_inside_them(
+    hub, clients, monkeypatch, tmp_path
+):
+    from server.hub import commits
+
+    store = hub.hall.store
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    monkeypatch.setattr(commits, "CHECKPOINT_EVERY", 5)
+    real, runs = store.checkpoint, []
+
+    def spy() -> tuple[int, int]:
+        runs.append((threading.current_thread().name, real()))
+        return runs[-1][1]
+
+    monkeypatch.setattr(store, "checkpoint", spy)
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    for _ in range(12):  # one at a time: twelve commits
+        await kiosk.request("issue", zone="shangshi")
+    await hub.hub.committer.close()  # waits for a checkpoint still running
+    assert len(runs) == 2
+    for thread, (frames, copied) in runs:
+        assert thread.startswith("onetrip-checkpoint")
+        assert frames > 0 and copied == frames  # nobody was reading: all of the WAL went in
+    # the database file by itself, without its WAL, holds the tickets of the first ten commits
+    alone = tmp_path / "alone.db"
+    shutil.copy(store.path, alone)
+    with closing(sqlite3.connect(alone)) as db:
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] >= 10
