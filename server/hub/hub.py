@@ -30,6 +30,7 @@ from .commits import Committer
 from .fanout import Fanout
 from .limits import Bucket, HubLimits, Lockout
 from .session import Session
+from .stats import Latencies
 from .views import followups_for, ticket_status, topic_snapshot, waiting_for_window
 
 log = logging.getLogger("onetrip.hub")
@@ -49,6 +50,7 @@ class Hub:
         self.committer = Committer(hall, self.fanout.publish)
         self.fanout.busy = lambda: self.committer.busy
         self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
+        self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
         self.notices: list[dict[str, Any]] = []
         self.started = time.time()
         self.anonymous = 0
@@ -92,12 +94,15 @@ class Hub:
 
     async def on_message(self, session: Session, message: str | bytes) -> None:
         rid: Any = None
+        began = time.perf_counter()
+        timed = False
         try:
             limited = not session.bucket.take()  # every frame counts, even broken ones
             request = p.parse_request(message)
             rid = request.id
             if limited:
                 raise Refused("rate_limited")
+            timed = p.is_mutating(request.op) and request.op != "login"
             result, repeated = await self.dispatch(session, request)
             reply = p.ok(rid, result)
             if repeated:
@@ -111,6 +116,8 @@ class Hub:
             log.exception("internal error on a request from %s", session.name)
             reply = p.error(rid, Refused("internal"))
         self.fanout.write(session, p.encode(reply))
+        if timed:
+            self.latencies.add(time.perf_counter() - began)
         if session.auth_failures >= self.limits.auth_failures:
             await session.conn.close(1008, "authentication failed")
 

@@ -107,6 +107,7 @@ class Pages:
                 "day": hub.hall.state.day,
                 "connections": len(hub.fanout.sessions),
                 "dropped": hub.fanout.dropped,
+                "latency_ms": hub.latencies.summary(),
                 "uptime": round(time.time() - hub.started, 1),
             },
         )

@@ -88,6 +88,26 @@ async def test_closing_the_hub_answers_the_batch_in_flight(hall_files, tmp_path,
         again.close()
 
 
+async def test_healthz_reports_the_hubs_latency_for_changes(hub, clients):
+    import json
+    import urllib.request
+
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    caller = await clients.device(hub.url, "caller-1")
+    await caller.request("login", window=1, staff="s001", pin="123456")
+    for _ in range(5):
+        await kiosk.request("issue", zone="shangshi")
+    await kiosk.ping()  # reads are not counted, nor the login
+
+    def get() -> dict:
+        with urllib.request.urlopen(hub.http_url + "/healthz", timeout=5) as response:
+            return json.loads(response.read())
+
+    latency = (await asyncio.to_thread(get))["latency_ms"]
+    assert latency["n"] == 5
+    assert 0 < latency["p50"] <= latency["p99"] <= latency["max"] < 5000
+
+
 async def test_the_wal_is_checkpointed_beside_the_commits_not_inside_them(
     hub, clients, monkeypatch, tmp_path
 ):
