@@ -3,7 +3,11 @@
 Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``:
 
 - ``fanout``: 100 boards, 200 windows calling, 20 kiosks issuing; the time from a window's
-  ``call_next`` leaving the caller to the ``called`` push arriving at each board.
+  ``call_next`` leaving the caller to the ``called`` push arriving at each board (``board``),
+  at the last of them (``all_boards``), and to the caller's reply, which the hub writes only
+  after the push to every board (``reply``), and the hub's own time for every change it made
+  in the run, from the request read to the pushes and the reply written (``hub``, from
+  ``/healthz``).
 - ``throughput``: 20 kiosks issuing as fast as they are answered, with durable commits
   (``synchronous=FULL``): acknowledged tickets per second.
 - ``busyday``: a day of 7,000 tickets (鄞州's daily load) issued and served end to end as fast
@@ -21,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +85,11 @@ class Server:
         if "listening" not in line:
             raise RuntimeError(f"the server did not start: see {folder / 'server.log'}")
         self.url = f"ws://127.0.0.1:{self.port}"
+
+    def health(self) -> dict[str, Any]:
+        url = f"http://127.0.0.1:{self.port}/healthz"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return dict(json.loads(response.read()))
 
     def peak_memory_mib(self) -> float:
         """VmHWM: the most resident memory the server process ever had (Linux)."""
@@ -161,9 +171,12 @@ def fanout(folder: Path, quick: bool) -> None:
         (folder / "stop").touch()
         for b in boards:
             result(b)
+        hub = server.health()["latency_ms"]
     finally:
         server.stop()
-    sent: dict[str, int] = json.loads((folder / "sent.json").read_text())
+    times: dict[str, list[int]] = json.loads((folder / "sent.json").read_text())
+    sent = {t: start for t, (start, _) in times.items()}
+    replied = [(end - start) / 1e6 for start, end in times.values()]
     received = [
         r for first in firsts for r in json.loads((folder / f"received-{first}.json").read_text())
     ]
@@ -179,7 +192,9 @@ def fanout(folder: Path, quick: bool) -> None:
     emit("fanout", "calls", len(sent), "calls")
     emit("fanout", "calls_per_second", len(sent) / float(seconds), "calls/s")
     emit("fanout", "pushes_missing", missing, "pushes")
-    for name, values in (("board", per_board), ("all_boards", to_all)):
+    for name in ("p50", "p99", "max"):
+        emit("fanout", f"hub_{name}", hub[name], "ms")
+    for name, values in (("reply", replied), ("board", per_board), ("all_boards", to_all)):
         emit("fanout", f"{name}_p50", percentile(values, 50), "ms")
         emit("fanout", f"{name}_p99", percentile(values, 99), "ms")
         emit("fanout", f"{name}_max", max(values), "ms")

@@ -85,9 +85,10 @@ async def windows(
     issue_rate: float,
 ) -> dict[str, Any]:
     """``kiosks`` issuing at ``issue_rate`` in all, ``count`` windows each calling about every
-    ``call_every`` seconds; the send time of every call that got a ticket. Every window logs in
+    ``call_every`` seconds; the send and reply times of every call that got a ticket (the hub
+    writes a call's pushes to every board before its reply). Every window logs in
     (a slow PIN check each, by design) before the clock starts: the figure is about calls."""
-    sent: dict[str, int] = {}
+    sent: dict[str, tuple[int, int]] = {}
     rng = random.Random(7)
 
     async def kiosk(c: HubClient, n: int, end: float) -> None:
@@ -101,16 +102,20 @@ async def windows(
     async def window(c: HubClient, n: int, end: float) -> None:
         await asyncio.sleep(rng.uniform(0, call_every))
         while time.monotonic() < end:
+            gap = rng.uniform(0.5, 1.5) * call_every
             start = time.time_ns()
             try:
                 reply = await c.request("call_next", window=n)
             except HubError as e:
                 if e.code != "queue_empty":
                     raise
-            else:
-                sent[reply["ticket"]["id"]] = start
-                await c.request("finish", window=n)
-            await asyncio.sleep(rng.uniform(0.5, 1.5) * call_every)
+                await asyncio.sleep(gap)
+                continue
+            sent[reply["ticket"]["id"]] = (start, time.time_ns())
+            serving = rng.uniform(0.3, 0.7) * gap  # the citizen is served, then the next
+            await asyncio.sleep(serving)
+            await c.request("finish", window=n)
+            await asyncio.sleep(gap - serving)
 
     kiosk_clients = [client(url, folder, f"kiosk-{n}") for n in range(1, kiosks + 1)]
     window_clients = [client(url, folder, f"caller-{n}") for n in range(1, count + 1)]
