@@ -83,7 +83,11 @@ def _client_frame(message: dict[str, object]) -> bytes:
 
 async def test_a_client_that_never_reads_its_replies_is_dropped(hall_files, tmp_path, clients):
     """Replies are written without waiting, like pushes, so they are bounded the same way."""
-    limits = HubLimits(max_buffer=64 * 1024).with_rate("anonymous", 100_000, 100_000)
+    limits = (
+        HubLimits(max_buffer=64 * 1024)
+        .with_rate("anonymous", 100_000, 100_000)
+        .with_rate("display", 100_000, 100_000)  # the healthy one pings every round
+    )
     running = await start_hub(
         hall_files.config, tmp_path / "r.db", limits=limits, synchronous="NORMAL"
     )
