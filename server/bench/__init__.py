@@ -2,6 +2,8 @@
 
 Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``:
 
+- ``disk``: what one fsync costs where the database lives, the floor under a durable commit.
+
 - ``fanout``: 100 boards, 200 windows calling, 20 kiosks issuing; the time from a window's
   ``call_next`` leaving the caller to the ``called`` push arriving at each board (``board``),
   at the last of them (``all_boards``), and to the caller's reply, which the hub writes only
@@ -256,6 +258,25 @@ def busyday(folder: Path, quick: bool) -> None:
     emit("busyday", "server_peak_memory", memory, "MiB")
 
 
+def disk(folder: Path) -> None:
+    """The fsync of a 4 KiB append in the bench's folder: the floor under every durable commit,
+    and the figure that differs most between machines of the same kind."""
+    path = folder / "fsync.probe"
+    took = []
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND)
+    try:
+        for _ in range(200):
+            os.write(fd, b"\0" * 4096)
+            began = time.perf_counter()
+            os.fsync(fd)
+            took.append((time.perf_counter() - began) * 1000)
+    finally:
+        os.close(fd)
+        path.unlink()
+    emit("disk", "fsync_p50", percentile(took, 50), "ms")
+    emit("disk", "fsync_p99", percentile(took, 99), "ms")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     print(
         json.dumps(
@@ -266,16 +287,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
+    benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
+    unknown = [which for which in args.which if which not in benches]
+    if unknown:
+        print(
+            f"onetrip bench: no bench '{unknown[0]}' (fanout, throughput, busyday)",
+            file=sys.stderr,
+        )
+        return 2
     with tempfile.TemporaryDirectory(prefix="onetrip-bench-") as tmp:
         folder = args.dir or Path(tmp)
         write_big_hall(folder)
-        benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
+        disk(folder)
         for which in args.which or list(benches):
-            if which not in benches:
-                print(
-                    f"onetrip bench: no bench '{which}' (fanout, throughput, busyday)",
-                    file=sys.stderr,
-                )
-                return 2
             benches[which](folder, args.quick)
     return 0
