@@ -154,6 +154,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rate = CASES_PER_HOUR * args.speed / 3600
     procs = Processes(demo)
     print(f"onetrip 演示大厅 / demo hall in {path}")
+    if not args.headless:  # the kiosk, caller and display windows come with their own apps
+        print("  本版本尚无界面程序，以无界面方式运行 / no Qt apps in this version yet: headless")
     try:
         procs.start(
             "server",
