@@ -379,6 +379,9 @@ class Hub:
         left = self.lockout.locked(*keys)
         if left:
             raise Refused("locked_out", minutes=math.ceil(left / 60))
+        # Counted as wrong until it proves right: guesses sent at once on many connections
+        # are held to the same few as guesses sent one after another.
+        self.lockout.failed(*keys)
         staff = self.config.staff.get(command.staff)
         # An unknown staff id costs the same time as a known one (any hash of the hall's).
         stored = (
@@ -386,7 +389,6 @@ class Hub:
         )
         good = await asyncio.get_running_loop().run_in_executor(None, verify_pin, pin, stored)
         if not good or staff is None:
-            self.lockout.failed(*keys)
             log.warning(
                 "wrong PIN for %s at window %s from %s", command.staff, command.window, session.name
             )
