@@ -91,6 +91,8 @@ class HubClient:
         self.device = device
         self.token = token
         self.topics: list[str] = list(dict.fromkeys(topics))
+        if len(self.topics) > p.MAX_TOPICS:
+            raise ValueError(f"a connection follows at most {p.MAX_TOPICS} topics")
         self.header_auth = header_auth
         self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
@@ -297,7 +299,8 @@ class HubClient:
                     return
                 log.info("%s: hub refused the connection: %s", self.name, e)
             except HubError as e:
-                if e.code in ("bad_token", "unauthenticated", "forbidden"):
+                # what another try would meet again: give up and say why
+                if e.code in ("bad_token", "unauthenticated", "forbidden", "bad_request"):
                     self._fail(e)
                     return
                 log.info("%s: setting up failed: %s", self.name, e)

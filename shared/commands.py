@@ -261,6 +261,7 @@ def to_json(command: Command) -> dict[str, Any]:
 
 
 _MAX_TEXT = 500
+MAX_LIST = 64  # the longest list field: the topics one connection may hold
 
 
 def _coerce(value: Any, hint: Any, name: str) -> Any:
@@ -271,7 +272,7 @@ def _coerce(value: Any, hint: Any, name: str) -> Any:
         (inner,) = [a for a in get_args(hint) if a is not type(None)]
         return _coerce(value, inner, name)
     if origin is tuple:
-        if not isinstance(value, list) or len(value) > 20:
+        if not isinstance(value, list) or len(value) > MAX_LIST:
             raise Refused("bad_request", detail=f"{name} must be a short list")
         return tuple(_coerce(v, get_args(hint)[0], name) for v in value)
     if origin is Literal:

@@ -24,7 +24,7 @@ from .errors import Refused
 VERSION = 1
 MAX_MESSAGE = 64 * 1024  # bytes: a bigger frame closes the connection with code 1009
 MAX_ID = 64  # characters in a request id
-MAX_TOPICS = 64  # topics one connection may hold
+MAX_TOPICS = c.MAX_LIST  # topics one connection may hold, and so in one subscribe
 
 # Roles: the device roles of the hall config, and a connection that has shown no credentials.
 ANONYMOUS = "anonymous"

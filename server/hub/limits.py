@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from shared.protocol import MAX_MESSAGE
+from shared.protocol import MAX_MESSAGE, MAX_TOPICS
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class HubLimits:
     max_anonymous: int = 1000  # phones on /t/<code>, browser boards
     # A consumer whose unsent bytes pass this is dropped, so nobody else waits for it.
     max_buffer: int = 1024 * 1024
-    max_topics: int = 64
+    max_topics: int = MAX_TOPICS
     auth_failures: int = 3  # wrong device tokens on one connection before it is closed
     pin_failures: int = 5  # wrong PINs in a row (per staff member, per device) before lockout
     lockout_seconds: float = 300.0

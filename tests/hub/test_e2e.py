@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from shared.client import HubError
+from shared.client import HubClient, HubError
 
 
 async def test_every_subscribed_display_sees_the_call(fresh_server, clients, login):
@@ -147,6 +147,33 @@ async def test_server_restart_clients_reconnect_and_resync(fresh_server, clients
     with sqlite3.connect(fresh_server.db) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 3
+
+
+async def test_a_bridge_follows_all_its_windows_across_a_restart(fresh_server, clients):
+    """A bridge with a keypad at each of 20 windows, their staff and the zones: 38 topics in
+    one subscribe, on connect and again on every reconnect."""
+    staff = list(fresh_server.files.config.staff)[:12]
+    zones = list(fresh_server.files.config.zones)
+    topics = ("hall", *(f"window:{n}" for n in range(1, 21)), *(f"zone:{z}" for z in zones))
+    topics += tuple(f"staff:{s}" for s in staff)
+    assert len(topics) > 30
+    bridge = await clients.device(fresh_server.url, "bridge-1", topics=topics)
+    assert set(bridge.snapshot) == set(topics)
+    connects = bridge.connects
+    fresh_server.kill()
+    fresh_server.start()
+    deadline = asyncio.get_running_loop().time() + 10
+    while bridge.connects == connects and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    await bridge.wait_connected(10)
+    assert bridge.connects == connects + 1
+    kiosk = await clients.device(fresh_server.url, "kiosk-1")
+    await kiosk.request("issue", zone=zones[0])
+    event = await bridge.next_event("issued")
+    assert event["ticket"]["zone"] == zones[0]
+    # more than a connection may hold is refused where the client is made
+    with pytest.raises(ValueError):
+        HubClient(fresh_server.url, topics=[f"window:{n}" for n in range(1, 66)])
 
 
 async def test_a_request_sent_while_the_server_is_down_is_done_once(fresh_server, clients):
