@@ -102,10 +102,15 @@ class Hall:
         """Decide ``items`` in order, apply them, and write them in a transaction left open.
         The state is then ahead of the file until ``finish``: nothing may read it for others."""
         try:
-            return self._prepare(items)
-        except StaleState:
-            # Another process wrote to the file (an admin tool): decide again on its state.
-            return self._prepare(items)
+            try:
+                return self._prepare(items)
+            except StaleState:
+                # Another process wrote to the file (an admin tool): decide again on its state.
+                return self._prepare(items)
+        except BaseException:
+            # A bug half-way through: what the batch applied so far goes, with the batch.
+            self._reload()
+            raise
 
     def sync(self, batch: Batch) -> None:
         """Make ``batch`` durable (COMMIT). Touches only the store's connection."""

@@ -201,6 +201,33 @@ def test_a_failed_batch_keeps_nothing_and_tells_everyone(hall):
     assert hall.state.canonical() == before and hall.store.max_seq() == seq
 
 
+def test_a_bug_half_way_through_a_batch_leaves_memory_as_the_file_is(hall, monkeypatch):
+    """The first command is applied in memory when the second one hits a bug: the batch is
+    dropped and memory goes back to the file, or the next commit would write the first
+    ticket without its request ever having been answered."""
+    hall.handle(c.Issue(zone="shangshi"), now=at())
+    before, seq = hall.state.canonical(), hall.store.max_seq()
+    real = hall.engine.decide
+
+    def buggy(command: c.Command, now: float):
+        if isinstance(command, c.Issue) and command.zone == "gongan":
+            raise RuntimeError("a bug")
+        return real(command, now)
+
+    monkeypatch.setattr(hall.engine, "decide", buggy)
+    with pytest.raises(RuntimeError):
+        hall.handle_batch(
+            [
+                (c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="x"), at()),
+                (c.Issue(zone="gongan"), Origin("kiosk-2", request_id="y"), at()),
+            ]
+        )
+    assert hall.state.canonical() == before and hall.store.max_seq() == seq
+    monkeypatch.setattr(hall.engine, "decide", real)
+    again = hall.handle(c.Issue(zone="shangshi"), now=at())
+    assert again.reply["ticket"]["label"] == "A002"
+
+
 def test_rows_and_copies_share_no_lists(hall):
     """What the store writes and what events carry never alias the live state's lists."""
     hall.handle(c.Issue(zone="shangshi"), now=at())
