@@ -148,11 +148,7 @@ class Hall:
             key = (origin.device, origin.request_id)
             first = fresh.get(key) or self._replies.get(key) if origin.request_id else None
             if first is not None:
-                outcomes.append(
-                    Refused("conflict")
-                    if first.op != command.op
-                    else Result(first.reply, repeated=True)
-                )
+                outcomes.append(_repeat(first, command.op))
                 continue
             start = len(records)
             opened = self.engine.open_day(now)
@@ -184,6 +180,12 @@ class Hall:
         batch.written = True
         return batch
 
+    def earlier(self, op: str, origin: Origin) -> Result | Refused | None:
+        """The first reply when ``origin``'s request id was done before (committed), so that
+        a retry is answered as the first time even where the state has moved on since."""
+        first = self._replies.get((origin.device, origin.request_id)) if origin.request_id else None
+        return _repeat(first, op) if first is not None else None
+
     def _reload(self) -> None:
         """Memory ran ahead of the file: go back to exactly what the file holds."""
         self.engine.state = self.store.load_state(self.config)
@@ -198,3 +200,7 @@ class Hall:
             Record(seq + i + 1, now, event, origin.device, origin.actor, origin.request_id)
             for i, event in enumerate(events)
         ]
+
+
+def _repeat(first: Reply, op: str) -> Result | Refused:
+    return Refused("conflict") if first.op != op else Result(first.reply, repeated=True)

@@ -110,6 +110,12 @@ async def test_a_retried_request_changes_nothing(fresh_server, clients, ask, log
     assert (await kiosk.request("issue", zone="gongan"))["ticket"]["label"] == "C002"
     status = await kiosk.request("ticket_status", ticket="C002")
     assert status["ticket"]["ahead"] == 0 and status["ticket"]["status"] == "waiting"
+    # a retry is answered as the first time even where today's state would refuse it now
+    finished = await caller.request_reply("finish", window=11, request_id="c11-2")
+    out = await caller.request_reply("logout", request_id="c11-3", window=11)
+    for rid, op, first in (("c11-3", "logout", out), ("c11-2", "finish", finished)):
+        retried = await caller.request_reply(op, request_id=rid, window=11)
+        assert retried["ok"] and retried["repeated"] and retried["result"] == first["result"]
 
 
 async def test_server_restart_clients_reconnect_and_resync(fresh_server, clients, login):
