@@ -21,9 +21,11 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from server.engine import events as ev
+from server.engine.state import HallState, Ticket
 from server.engine.views import ticket_view, window_view
 from server.hall import Hall
 from server.store import Record
+from shared.domain import Status
 from shared.protocol import (
     HALL,
     Events,
@@ -87,6 +89,8 @@ class Fanout:
         self.by_topic: dict[str, set[Session]] = {}
         self.sessions: set[Session] = set()
         self.codes: dict[str, str] = {t.code: t.id for t in hall.state.tickets.values()}
+        # waiting tickets routed to a staff member (ticket -> staff): whose 续办 list to refresh
+        self.routed = _routed(hall.state)
         self.recent: deque[dict[str, Any]] = deque(
             recent_calls(self.config, hall.state, RECENT), maxlen=RECENT
         )
@@ -227,12 +231,16 @@ class Fanout:
     def _publish(self, records: list[Record]) -> None:
         state, config = self.hall.state, self.config
         windows: set[int] = set()
+        followups: set[str] = set()  # staff whose list of follow-ups may have changed
         queues_changed = False
         for record in records:
             e, seq = record.event, record.seq
             if isinstance(e, ev.DayOpened):
                 self.recent.clear()
                 self.codes = {t.code: t.id for t in state.tickets.values()}
+                followups |= set(self.routed.values())
+                self.routed = _routed(state)
+                followups |= set(self.routed.values())
                 self.send(list(self.sessions), Events.DAY, seq, {"day": e.day})
                 windows |= set(state.windows)
                 queues_changed = True
@@ -244,8 +252,7 @@ class Fanout:
                 if t.to_staff:
                     topics.append(staff_topic(t.to_staff))
                 self.to_topics(topics, Events.ISSUED, seq, {"ticket": ticket_view(config, t)})
-                if t.to_staff:
-                    self._followup(t.to_staff, seq)
+                self._reroute(t, followups)
                 self._status(t.code, seq)
                 queues_changed = True
                 continue
@@ -275,15 +282,14 @@ class Fanout:
                 self.to_topics(
                     topics, Events.TICKET, seq, {"change": e.type, "ticket": ticket_view(config, t)}
                 )
-                if isinstance(e, ev.Transferred) and e.to_staff:
-                    self._followup(e.to_staff, seq)
-            if isinstance(e, ev.Called) and t.to_staff is None and t.kind.value == "followup":
-                self._followup(t.staff or "", seq)
+            self._reroute(t, followups)
             self._status(t.code, seq)
             queues_changed = True
         seq = records[-1].seq if records else self.seq
         for number in sorted(windows):
             self._window(number, seq)
+        for staff in sorted(followups):
+            self._followup(staff, seq)
         if queues_changed:
             self._counts_soon()
 
@@ -295,6 +301,15 @@ class Fanout:
         if view != self.windows_sent.get(number):
             self.windows_sent[number] = view
             self.to_topics([HALL, window_topic(number)], Events.WINDOW, seq, {"window": view})
+
+    def _reroute(self, t: Ticket, followups: set[str]) -> None:
+        """Note whose follow-up lists ``t`` left or joined (a call, a transfer, a cancel…)."""
+        before = self.routed.pop(t.id, None)
+        now = t.to_staff if t.status is Status.WAITING else None
+        if now is not None:
+            self.routed[t.id] = now
+        if before != now:
+            followups.update(s for s in (before, now) if s is not None)
 
     def _followup(self, staff: str, seq: int) -> None:
         from .views import followups_for
@@ -349,3 +364,9 @@ class Fanout:
         if self._counts_due is not None:
             self._counts_due.cancel()
             self._counts_due = None
+
+
+def _routed(state: HallState) -> dict[str, str]:
+    return {
+        tid: staff for tid in state.waiting if (staff := state.tickets[tid].to_staff) is not None
+    }

@@ -227,3 +227,33 @@ async def test_a_call_reaches_a_board_as_one_frame_with_a_prev_chain(hub, client
     assert kinds == ["called", "window"]  # both pushes of the commit, in order, one frame
     assert frame["events"][0]["call"]["ticket"] == "A001"
     assert frame["events"][1]["window"]["status"] == "calling"
+
+
+async def test_a_staff_members_followups_follow_every_change(hub, clients, login):
+    """``staff:<id>`` gets the list of what waits for that staff member whenever it changes:
+    a transfer to them, the transferred ticket called (by them or anyone), a cancel."""
+    watcher = await clients.device(hub.url, "admin", topics=("staff:s005",))
+    assert watcher.snapshot["staff:s005"]["followups"] == []
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    here = await clients.device(hub.url, "caller-5")
+    there = await clients.device(hub.url, "caller-11")
+    await login(here, 5, "s003")
+    for _ in range(2):
+        await kiosk.request("issue", zone="budongchan")
+
+    async def followups() -> list[str]:
+        event = await watcher.next_event("followup")
+        assert event["staff"] == "s005"
+        return [t["label"] for t in event["followups"]]
+
+    for label in ("B001", "B002"):
+        assert (await here.request("call_next", window=5))["ticket"]["label"] == label
+        await here.request("transfer", window=5, to_staff="s005", note="续办")
+        waiting = await followups()
+        assert waiting[-1] == label
+    assert waiting == ["B001", "B002"]
+    await login(there, 11, "s005")
+    assert (await there.request("call_next", window=11))["ticket"]["label"] == "B001"
+    assert await followups() == ["B002"]  # called: no longer waiting for s005
+    await watcher.request("cancel", ticket="B002", reason="群众离开")
+    assert await followups() == []
