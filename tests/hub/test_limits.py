@@ -141,11 +141,31 @@ async def test_a_slow_consumer_is_dropped_without_delaying_others(hall_files, tm
         assert running.hub.fanout.dropped == 1, f"not dropped after {sent} pushes"
         assert len(running.hub.fanout.by_topic["hall"]) == 1
         assert worst < 1.0  # the healthy display kept up all along
+        seq = running.hub.fanout.seq
         running.hub.post_notice("最后一条", minutes=0)
         got = await healthy.next_event("notice", where=lambda e: e["notice"]["text"] == "最后一条")
-        assert got["prev"] < got["seq"] or got["prev"] == got["seq"]
+        # A notice is no hall event: it carries the hall's seq as it stands (nothing is committed
+        # here), and it follows the previous push to this display, a notice at that same seq.
+        assert got["seq"] == got["prev"] == seq
         assert healthy.connected and healthy.resyncs == 0
     finally:
         stalled.close()
         await clients.close()
         await running.close()
+
+
+async def test_stopping_does_not_wait_for_silent_peers_one_by_one(hall_files, tmp_path):
+    """Peers that never answer the closing handshake get two seconds all together, not two
+    seconds each: a stop must fit in a service manager's grace period."""
+    running = await start_hub(hall_files.config, tmp_path / "q.db", synchronous="NORMAL")
+    silent = [await asyncio.to_thread(_stalled_socket, running.port) for _ in range(6)]
+    try:
+        await asyncio.sleep(0.2)
+        assert len(running.hub.fanout.sessions) == 6
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        await running.close()
+        assert loop.time() - began < 6  # one by one it took twelve
+    finally:
+        for sock in silent:
+            sock.close()
