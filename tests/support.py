@@ -42,22 +42,27 @@ def make_config(text: str, **changes: object) -> HallConfig:
 
 class HubProcess:
     """``onetrip server`` in a subprocess on 127.0.0.1; ``start()`` waits for its "listening"
-    line and keeps the port it reports (``port=0``: any free one, the same one on restart)."""
+    line and keeps the port it reports (``port=0``: any free one, the same one on restart).
+
+    Its log (stderr) goes to ``log_path``, ``<db>.log`` unless a subclass sets another, and
+    not to a pipe: nobody reads one, and a long-lived server would block once it is full."""
 
     def __init__(
         self, config_path: Path, db: Path, port: int = 0, extra: Sequence[str] = ()
     ) -> None:
         self.config_path, self.db, self.port, self.extra = config_path, db, port, tuple(extra)
+        self.log_path = db.with_name(db.name + ".log")
         self.proc: subprocess.Popen[str] | None = None
 
-    def _stderr(self) -> IO[str] | int:
-        """Where the server's log goes (a subclass may give an open file; it is closed here)."""
-        return subprocess.PIPE
+    def _stderr(self) -> IO[str]:
+        """Where the server's log goes: an open file, closed here once the child has it."""
+        return self.log_path.open("a", encoding="utf-8")  # appended to across restarts
 
     def _exit_report(self) -> str:
-        """What to say when the server ends before it listens."""
-        assert self.proc is not None and self.proc.stderr is not None
-        return f"{self.proc.wait()} {self.proc.stderr.read()}"
+        """What to say when the server ends before it listens: its exit code and log tail."""
+        assert self.proc is not None
+        code = self.proc.wait()
+        return f"{code} {self.log_path.read_text(encoding='utf-8', errors='replace')[-2000:]}"
 
     def start(self, timeout: float = 15.0) -> Self:
         stderr = self._stderr()
@@ -70,8 +75,7 @@ class HubProcess:
                 stdout=subprocess.PIPE, stderr=stderr,
             )  # fmt: skip
         finally:
-            if not isinstance(stderr, int):
-                stderr.close()  # the child has its own copy
+            stderr.close()  # the child has its own copy
         assert self.proc.stdout is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
