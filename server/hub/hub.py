@@ -56,6 +56,7 @@ class Hub:
         self.anonymous = 0
         # Devices that authenticated with headers during the handshake, until their handler runs.
         self.pending: dict[ServerConnection, Device] = {}
+        self._buckets: dict[str, Bucket] = {}  # per device: its rate limit
 
     # -- authentication ---------------------------------------------------------------------
     def device_for(self, device_id: str, token: str) -> Device | None:
@@ -72,7 +73,7 @@ class Hub:
         ):
             await conn.close(1013, "too many connections")
             return
-        session = Session(conn, self._bucket(device.role if device else p.ANONYMOUS), device)
+        session = Session(conn, self._bucket(device), device)
         if device is None:
             self.anonymous += 1
         self.fanout.add(session)
@@ -89,8 +90,15 @@ class Hub:
                 self.anonymous -= 1
             log.debug("closed %s", session.name)
 
-    def _bucket(self, role: str) -> Bucket:
-        return Bucket(self.limits.rates[role])
+    def _bucket(self, device: Device | None) -> Bucket:
+        """A device's one bucket, whichever of its connections a request comes on (a kiosk
+        does not get more by opening more); each anonymous connection has its own."""
+        if device is None:
+            return Bucket(self.limits.rates[p.ANONYMOUS])
+        bucket = self._buckets.get(device.id)
+        if bucket is None:
+            bucket = self._buckets[device.id] = Bucket(self.limits.rates[device.role])
+        return bucket
 
     async def on_message(self, session: Session, message: str | bytes) -> None:
         rid: Any = None
@@ -203,7 +211,7 @@ class Hub:
             session.auth_failures += 1
             raise Refused("bad_token")
         session.device = device
-        session.bucket = self._bucket(device.role)
+        session.bucket = self._bucket(device)
         self.anonymous -= 1
         log.info("authenticated %s as %s", session.name, device.role)
         return self._hello(session)

@@ -13,7 +13,7 @@ from server.hub import HubLimits, Rate, start_hub
 
 
 async def test_rate_limit_per_kiosk_and_per_anonymous_connection(hall_files, tmp_path, clients):
-    limits = HubLimits().with_rate("kiosk", 5, 10).with_rate("anonymous", 2, 4)
+    limits = HubLimits().with_rate("kiosk", 0.5, 10).with_rate("anonymous", 2, 4)
     running = await start_hub(
         hall_files.config, tmp_path / "r.db", limits=limits, synchronous="NORMAL"
     )
@@ -26,6 +26,10 @@ async def test_rate_limit_per_kiosk_and_per_anonymous_connection(hall_files, tmp
             limited = [r for r in replies if not r["ok"]]
             assert all(r["error"]["code"] == "rate_limited" for r in limited)
             assert burst <= 30 - len(limited) <= burst + 2
+        # a second connection of the same kiosk shares its allowance, spent by now
+        again = await clients.raw(running.url, "kiosk-1")
+        await again.send(json.dumps({"op": "ping", "id": "again"}))
+        assert json.loads(await again.recv())["error"]["code"] == "rate_limited"
         # another kiosk has its own allowance
         other = await clients.device(running.url, "kiosk-2")
         assert (await other.ping())["seq"] >= 0
