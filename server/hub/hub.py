@@ -13,6 +13,7 @@ import logging
 import math
 import time
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -55,7 +56,8 @@ class Hub:
         self.started = time.time()
         self.anonymous = 0
         # Devices that authenticated with headers during the handshake, until their handler runs.
-        self.pending: dict[ServerConnection, Device] = {}
+        # (weak: a handshake that fails after its headers were checked leaves nothing behind)
+        self.pending: WeakKeyDictionary[ServerConnection, Device] = WeakKeyDictionary()
         self._buckets: dict[str, Bucket] = {}  # per device: its rate limit
 
     # -- authentication ---------------------------------------------------------------------

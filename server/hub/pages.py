@@ -66,7 +66,13 @@ class Pages:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    def __call__(self, conn: ServerConnection, request: Request) -> Response | None:
+    async def __call__(self, conn: ServerConnection, request: Request) -> Response | None:
+        if request.method != "GET":
+            response = html_response(
+                405, page(t("hub.get_only"), f"<p class=big>405</p><p>{t('hub.get_only')}</p>")
+            )
+            response.headers["Allow"] = "GET"
+            return response
         path = urlsplit(request.path).path
         upgrade = "websocket" in request.headers.get("Upgrade", "").lower()
         if upgrade:
@@ -79,6 +85,8 @@ class Pages:
             return html_response(200, DISPLAY_PAGE)
         m = _TICKET.fullmatch(path)
         if m:
+            if self.hub.committer.busy:
+                await self.hub.committer.settled()  # a phone is shown only what is on disk
             return self._ticket(m.group(1).upper(), json_wanted=bool(m.group(2)))
         return not_found()
 

@@ -38,6 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # pages in general
     "hub.not_found": ("页面不存在", "Not found"),
+    "hub.get_only": ("此地址只能用 GET 读取", "Only GET is answered here"),
     "hub.ok": ("运行正常", "OK"),
     # notices sent on a connection
     "hub.notice.shutdown": (

@@ -136,3 +136,25 @@ async def test_the_wal_is_checkpointed_beside_the_commits_not_inside_them(
     shutil.copy(store.path, alone)
     with closing(sqlite3.connect(alone)) as db:
         assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] >= 10
+
+
+async def test_the_phone_page_waits_for_the_batch_in_flight(hub, clients, monkeypatch):
+    import json
+    import urllib.request
+
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    code = (await kiosk.request("issue", zone="shangshi"))["ticket"]["code"]
+    entered, release = await _hold_commits(hub, monkeypatch)
+    voiding = asyncio.create_task(kiosk.request("void", ticket="A001"))
+    await asyncio.to_thread(entered.wait, 5)
+
+    def get() -> dict:
+        with urllib.request.urlopen(f"{hub.http_url}/t/{code}.json", timeout=5) as response:
+            return json.loads(response.read())
+
+    page = asyncio.create_task(asyncio.to_thread(get))
+    await asyncio.sleep(0.2)
+    assert not page.done()  # the void is decided in memory but not on disk yet
+    release.set()
+    await voiding
+    assert (await page)["ticket"]["status"] == "voided"

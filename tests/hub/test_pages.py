@@ -88,3 +88,39 @@ def test_display_page(server):
     status, kind, html = get(server.http + "/display")
     assert status == 200 and kind == "text/html; charset=utf-8"
     assert "最近叫号" in html and "subscribe" in html and "src=" not in html
+
+
+@pytest.mark.parametrize("method", ["POST", "HEAD", "DELETE"])
+def test_only_get_is_answered(server, method):
+    request = urllib.request.Request(server.http + "/healthz", method=method)
+    if method == "POST":
+        request.data = b""
+    try:
+        urllib.request.urlopen(request, timeout=5)
+    except urllib.error.HTTPError as e:
+        assert e.code == 405 and e.headers["Allow"] == "GET"
+    else:
+        pytest.fail(f"{method} was answered")
+
+
+async def test_a_failed_handshake_leaves_nothing_behind(hub, hall_files):
+    """Headers are checked before the handshake is; when the handshake then fails, the
+    device noted for the connection goes with it."""
+    import gc
+
+    for _ in range(5):
+        reader, writer = await asyncio.open_connection("127.0.0.1", hub.port)
+        writer.write(
+            (
+                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n"
+                f"Authorization: Bearer {hall_files.tokens['kiosk-1']}\r\n"
+                "X-Onetrip-Device: kiosk-1\r\n\r\n"
+            ).encode()
+        )
+        status = await asyncio.wait_for(reader.readline(), 5)
+        assert b" 426 " in status or b" 400 " in status
+        writer.close()
+    await asyncio.sleep(0.1)
+    gc.collect()
+    assert len(hub.hub.pending) == 0
