@@ -40,10 +40,19 @@ def cmd_server(args: argparse.Namespace) -> int:
     except ConfigError as e:
         e.report("the server did not start")
         return 2
+    from .limits import HubLimits
+
+    roles = sorted(HubLimits().rates)
     try:
         rates = {role: float(n) for role, n in (r.split("=") for r in args.rate)}
+        if not set(rates) <= set(roles) or any(n <= 0 for n in rates.values()):
+            raise ValueError
     except ValueError:
-        print("--rate takes ROLE=N, e.g. --rate kiosk=50", file=sys.stderr)
+        print(
+            f"--rate takes ROLE=N with N > 0 and ROLE one of {', '.join(roles)}; "
+            "e.g. --rate kiosk=50",
+            file=sys.stderr,
+        )
         return 2
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)

@@ -38,3 +38,15 @@ def test_a_config_error_lists_every_issue_and_does_not_start(hall_files, tmp_pat
     assert "prefix" in run.stderr and "role" in run.stderr and "2 error(s)" in run.stderr
     assert "listening" not in run.stdout
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_rate_for_no_role_is_refused(hall_files, tmp_path):
+    for rate in ("kiosks=50", "kiosk=fast", "kiosk=0", "kiosk"):
+        run = subprocess.run(
+            [sys.executable, "-m", "server.hub", "--config", str(hall_files.config_path),
+             "--db", str(tmp_path / "x.db"), "--port", "0", f"--rate={rate}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert run.returncode == 2, rate
+        assert "--rate takes ROLE=N" in run.stderr and "kiosk" in run.stderr
+        assert "listening" not in run.stdout and not (tmp_path / "x.db").exists()
