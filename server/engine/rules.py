@@ -165,6 +165,14 @@ def issue(state: HallState, config: HallConfig, cmd: c.Issue, now: float) -> lis
         raise Refused("bad_priority", reason=cmd.priority_reason)
     kind = Kind.NORMAL
     if cmd.appointment_at is not None:
+        # An appointment is called near its time: one of another day would jump the queue
+        # at once, or never be called.
+        try:
+            booked = day_of(config, cmd.appointment_at)
+        except (ValueError, OverflowError, OSError):
+            booked = "?"
+        if booked != day_of(config, now):
+            raise Refused("appointment_not_today", day=booked)
         kind = Kind.APPOINTMENT
     elif cmd.priority_reason is not None:
         kind = Kind.PRIORITY

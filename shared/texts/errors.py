@@ -13,6 +13,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.unknown_staff": ("没有这位工作人员：{staff}", "No such staff member: {staff}"),
     "error.unknown_ticket": ("没有这张号票：{ticket}", "No such ticket: {ticket}"),
     "error.bad_priority": ("不是可用的优先类别：{reason}", "Not a priority category: {reason}"),
+    "error.appointment_not_today": (
+        "该预约不是今天的（{day}），请按预约日期前来",
+        "The appointment is not for today ({day}); please come on its day",
+    ),
     # hours and limits
     "error.closed": (
         "当前不在办理时间，请在开放时间内取号",

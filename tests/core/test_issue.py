@@ -33,6 +33,13 @@ def test_priority_and_appointment_kinds(open_config):
     assert desk.refused(c.Issue(zone="gongan", priority_reason="vip")) == "bad_priority"
 
 
+@pytest.mark.parametrize("booked", [0, -86400, 2**39, "yesterday", "tomorrow"])
+def test_an_appointment_of_another_day_is_refused(open_config, booked):
+    desk = Desk(open_config)
+    at = {"yesterday": desk.now - 86400, "tomorrow": desk.now + 86400}.get(booked, booked)
+    assert desk.refused(c.Issue(zone="gongan", appointment_at=at)) == "appointment_not_today"
+
+
 @pytest.mark.parametrize(
     ("command", "code"),
     [
