@@ -7,8 +7,10 @@
     hub.start()
     rid = hub.request("call_next", window=3)  # returns at once
 
-Nothing here ever blocks the UI thread: requests are handed to the worker's event loop and
-their outcome comes back as a signal, queued to the thread this object lives in.
+Requests never block the UI thread: they are handed to the worker's event loop and their
+outcome comes back as a signal, queued to the thread this object lives in. Only the two ends
+of its life wait: ``start`` until the worker runs (milliseconds; connecting goes on after),
+``stop`` up to ``timeout`` for a clean close, when the app quits.
 """
 
 from __future__ import annotations
