@@ -18,9 +18,10 @@ from weakref import WeakKeyDictionary
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from server.engine import events as ev
 from server.engine.rules import find_ticket
 from server.hall import Hall, Origin
-from server.store import StoreError
+from server.store import Record, StoreError
 from shared import commands as c
 from shared import protocol as p
 from shared.config import Device, HallConfig
@@ -48,7 +49,9 @@ class Hub:
         self.fanout = Fanout(
             hall, max_buffer=self.limits.max_buffer, counts_interval=self.limits.counts_interval
         )
-        self.committer = Committer(hall, self.fanout.publish)
+        self.committer = Committer(hall, self._published)
+        # which kiosk issued each of today's tickets since the start: a kiosk voids only its own
+        self.issued_by: dict[str, str] = {}
         self.fanout.busy = lambda: self.committer.busy
         self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
@@ -59,6 +62,14 @@ class Hub:
         # (weak: a handshake that fails after its headers were checked leaves nothing behind)
         self.pending: WeakKeyDictionary[ServerConnection, Device] = WeakKeyDictionary()
         self._buckets: dict[str, Bucket] = {}  # per device: its rate limit
+
+    def _published(self, records: list[Record]) -> None:
+        for record in records:
+            if isinstance(record.event, ev.Issued):
+                self.issued_by[record.event.ticket.id] = record.device
+            elif isinstance(record.event, ev.DayOpened):
+                self.issued_by.clear()
+        self.fanout.publish(records)
 
     # -- authentication ---------------------------------------------------------------------
     def device_for(self, device_id: str, token: str) -> Device | None:
@@ -353,6 +364,11 @@ class Hub:
         """
         state = self.hall.state
         window: int | None = getattr(command, "window", None)
+        if device.role == "kiosk" and isinstance(command, c.Void):
+            # a kiosk voids the ticket it could not print, not one of another kiosk's
+            ticket = find_ticket(state, command.ticket)
+            if self.issued_by.get(ticket.id) != device.id:
+                raise Refused("forbidden", op=command.op)
         if device.role not in ("caller", "bridge"):
             staffed = state.windows.get(window) if window is not None else None
             return (staffed.staff or "") if staffed else ""

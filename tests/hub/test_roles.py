@@ -65,3 +65,18 @@ async def test_a_caller_acts_only_on_its_window(server, clients, ask, login):
         await bridge.request("waiting", window=18)  # allowed, bound: answers
         await bridge.request("pause", window=99, reason="x")
     assert info.value.code == "window_not_bound"
+
+
+async def test_a_kiosk_voids_only_the_tickets_it_issued(hub, clients):
+    mine = await clients.device(hub.url, "kiosk-1")
+    other = await clients.device(hub.url, "kiosk-2")
+    await mine.request("issue", zone="gongan")
+    with pytest.raises(HubError) as info:
+        await other.request("void", ticket="C001")
+    assert info.value.code == "forbidden"
+    (ticket,) = hub.hall.state.tickets.values()
+    assert ticket.status.value == "waiting"  # untouched
+    assert (await mine.request("void", ticket="C001", reason="缺纸"))["ticket"]["label"] == "C001"
+    admin = await clients.device(hub.url, "admin")  # an administrator voids any
+    await other.request("issue", zone="gongan")
+    assert (await admin.request("void", ticket="C002"))["ticket"]["status"] == "voided"
