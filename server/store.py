@@ -185,6 +185,7 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={synchronous}")
         conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute(f"PRAGMA journal_size_limit={64 * 2**20}")  # the WAL file, once it restarts
         self.migrate()
         self.last_seq = self.max_seq()
         self._written = self.last_seq  # the last seq ``write`` left for ``sync``

@@ -12,7 +12,9 @@ for others (snapshots, the queue counts) waits for ``settled`` first.
 
 Every ``CHECKPOINT_EVERY`` commits a third thread copies the WAL into the database file
 (``Store.checkpoint``), so that no commit has to: SQLite's own checkpoint runs inside the
-commit that passes a thousand WAL pages and makes it ten times slower than the rest.
+commit that passes a thousand WAL pages and makes it ten times slower than the rest. The WAL
+starts over only after a checkpoint that copied all of it; when commits kept it from that
+and it has grown past ``WAL_FRAMES_LIMIT``, the next checkpoint runs between two batches.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from shared import commands as c
 log = logging.getLogger("onetrip.hub")
 
 MAX_BATCH = 256
-CHECKPOINT_EVERY = 100  # commits (about a thousand WAL pages at a busy hour's batch sizes)
+CHECKPOINT_EVERY = 100  # commits: from a few hundred to a few thousand WAL pages
+WAL_FRAMES_LIMIT = 10_000  # pages (40 MiB): past it, the next checkpoint holds the commits
 
 
 class Committer:
@@ -47,6 +50,7 @@ class Committer:
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-checkpoint")
         self._checkpoint: asyncio.Future[tuple[int, int]] | None = None
         self._commits = 0  # since the last checkpoint began
+        self._wal_frames = 0  # the WAL's length at the last checkpoint
         self.batches = 0
 
     @property
@@ -101,6 +105,11 @@ class Committer:
                 self._answer(batch, outcomes)
                 if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None:
                     self._start_checkpoint(loop)
+                    if self._wal_frames > WAL_FRAMES_LIMIT:
+                        # Commits that land while a checkpoint copies keep the WAL from
+                        # starting over, and at a long peak it would grow without end: this
+                        # once, the next batch waits until all of it is in the database.
+                        await asyncio.wait([self._checkpoint])
                 if self._readers:
                     await asyncio.sleep(0)  # let waiting readers see the settled state first
         finally:
@@ -113,8 +122,12 @@ class Committer:
 
         def done(future: asyncio.Future[tuple[int, int]]) -> None:
             self._checkpoint = None
-            if not future.cancelled() and future.exception() is not None:
+            if future.cancelled():
+                return
+            if future.exception() is not None:
                 log.warning("checkpoint failed: %s", future.exception())
+            else:
+                self._wal_frames = future.result()[0]
 
         self._checkpoint.add_done_callback(done)
 

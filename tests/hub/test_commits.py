@@ -7,6 +7,7 @@ import asyncio
 import shutil
 import sqlite3
 import threading
+import time
 from contextlib import closing
 
 from shared import protocol as p
@@ -158,3 +159,42 @@ async def test_the_phone_page_waits_for_the_batch_in_flight(hub, clients, monkey
     release.set()
     await voiding
     assert (await page)["ticket"]["status"] == "voided"
+
+
+async def test_a_wal_grown_past_its_limit_is_checkpointed_between_batches(
+    hall_files, tmp_path, clients, monkeypatch
+):
+    """Commits that land during a checkpoint keep the WAL from starting over; at a long peak
+    it would grow for ever. Past the limit, the next checkpoint holds the commits back."""
+    from server.hub import HubLimits, commits, start_hub
+
+    monkeypatch.setattr(commits, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(commits, "WAL_FRAMES_LIMIT", 0)  # every WAL is past it
+    limits = HubLimits().with_rate("kiosk", 100_000, 100_000)
+    running = await start_hub(hall_files.config, tmp_path / "w.db", limits=limits)
+    store = running.hall.store
+    real, runs = store.checkpoint, []
+
+    def slow() -> tuple[int, int]:
+        before = store.last_seq
+        time.sleep(0.01)  # commits have time to land, if they are let through
+        result = real()
+        runs.append((before, store.last_seq, result))
+        return result
+
+    monkeypatch.setattr(store, "checkpoint", slow)
+    kiosks = [await clients.device(running.url, k) for k in ("kiosk-1", "kiosk-2") * 2]
+
+    async def issue(kiosk) -> None:
+        for _ in range(40):
+            await kiosk.request("issue", zone="gongan")
+
+    try:
+        await asyncio.gather(*(issue(k) for k in kiosks))
+    finally:
+        await clients.close()
+        await running.close()
+    assert len(runs) >= 3
+    for before, after, (frames, copied) in runs[1:]:  # the first ran beside the commits
+        assert before == after  # nothing was committed while it copied
+        assert copied == frames  # so all of it went in, and the WAL starts over
