@@ -53,6 +53,7 @@ class Batch:
     outcomes: list[Result | Exception] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     fresh: dict[tuple[str, str], Reply] = field(default_factory=dict)  # replies to remember
+    echoes: set[int] = field(default_factory=set)  # outcomes repeating a reply in ``fresh``
     written: bool = False  # a transaction is open with them
     error: StoreError | None = None  # they could not be kept
 
@@ -127,10 +128,12 @@ class Hall:
         the commit failed, after going back to exactly what the file holds."""
         if batch.error is not None:
             self._reload()
-            return [
-                batch.error if isinstance(o, Result) and not o.repeated else o
-                for o in batch.outcomes
+            lost = [
+                isinstance(o, Result) and (not o.repeated or i in batch.echoes)
+                for i, o in enumerate(batch.outcomes)
             ]
+            outcomes = zip(batch.outcomes, lost, strict=True)
+            return [batch.error if gone else o for o, gone in outcomes]
         if batch.written:
             records = batch.records
             if any(isinstance(r.event, ev.DayOpened) for r in records):
@@ -148,6 +151,8 @@ class Hall:
             key = (origin.device, origin.request_id)
             first = fresh.get(key) or self._replies.get(key) if origin.request_id else None
             if first is not None:
+                if key in fresh:  # a resend of a request of this batch: kept only if it is
+                    batch.echoes.add(len(outcomes))
                 outcomes.append(_repeat(first, command.op))
                 continue
             start = len(records)
