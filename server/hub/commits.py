@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from server.hall import Hall, Origin, Result
+from server.hall import Batch, Hall, Origin, Result
 from server.store import Record
 from shared import commands as c
 
@@ -45,6 +45,7 @@ class Committer:
         self._idle.set()
         self._readers = 0  # waiting in ``settled``
         self._syncer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-fsync")
+        self._in_flight: Batch | None = None  # decided, on its way to disk
         # The WAL is copied into the database by a thread of its own, not inside a commit.
         hall.store.checkpoint_elsewhere()
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-checkpoint")
@@ -65,6 +66,12 @@ class Committer:
         if self._task is None:
             self._task = loop.create_task(self._run(), name="onetrip-commits")
         return future
+
+    def in_flight(self, device: str, request_id: str) -> bool:
+        """Whether this request is in the batch on its way to disk (its outcome is not yet
+        known: a resend waits for ``settled``)."""
+        batch = self._in_flight
+        return batch is not None and (device, request_id) in batch.fresh
 
     async def settled(self) -> None:
         """Return when no batch is in flight: the state is what the file holds."""
@@ -95,7 +102,11 @@ class Committer:
                     prepared = self.hall.prepare([(cmd, origin, now) for cmd, origin, _ in batch])
                     if prepared.written:
                         self._idle.clear()
-                        await loop.run_in_executor(self._syncer, self.hall.sync, prepared)
+                        self._in_flight = prepared
+                        try:
+                            await loop.run_in_executor(self._syncer, self.hall.sync, prepared)
+                        finally:
+                            self._in_flight = None
                         self._commits += 1
                     outcomes = self.hall.finish(prepared)
                 except Exception as error:  # StaleState twice, or a bug: every request hears

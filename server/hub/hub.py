@@ -331,7 +331,11 @@ class Hub:
         assert device is not None  # no anonymous role may mutate (checked by the table)
         # A retry of a request already done gets its first reply before any check of today's
         # state: a logout retried after its lost reply finds the window logged out.
-        earlier = self.hall.earlier(command.op, Origin(device.id, "", request.key))
+        key = Origin(device.id, "", request.key)
+        earlier = self.hall.earlier(command.op, key)
+        if earlier is None and self.committer.in_flight(device.id, request.key):
+            await self.committer.settled()  # its first copy is on its way to disk
+            earlier = self.hall.earlier(command.op, key)
         if isinstance(earlier, Refused):
             raise earlier
         if earlier is not None:

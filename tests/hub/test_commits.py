@@ -198,3 +198,23 @@ async def test_a_wal_grown_past_its_limit_is_checkpointed_between_batches(
     for before, after, (frames, copied) in runs[1:]:  # the first ran beside the commits
         assert before == after  # nothing was committed while it copied
         assert copied == frames  # so all of it went in, and the WAL starts over
+
+
+async def test_a_resend_of_a_request_on_its_way_to_disk_gets_its_reply(
+    hub, clients, monkeypatch, login
+):
+    """The first copy of a logout is being committed when its resend arrives (on the
+    device's new connection): the resend waits for it and gets its reply, instead of being
+    checked against a window the first copy has already logged out."""
+    first = await clients.device(hub.url, "caller-5")
+    second = await clients.device(hub.url, "caller-5")
+    await login(first, 5, "s003")
+    entered, release = await _hold_commits(hub, monkeypatch)
+    original = asyncio.create_task(first.request_reply("logout", request_id="L1", window=5))
+    await asyncio.to_thread(entered.wait, 5)
+    resend = asyncio.create_task(second.request_reply("logout", request_id="L1", window=5))
+    await asyncio.sleep(0.1)
+    assert not resend.done()
+    release.set()
+    one, two = await original, await resend
+    assert one["ok"] and two["ok"] and two["repeated"] and two["result"] == one["result"]
