@@ -410,6 +410,24 @@ class Store:
                 r["request_id"] or "",
             )
 
+    def issuers(self, tickets: set[str]) -> dict[str, str]:
+        """The device that issued each of ``tickets``, read from the newest events back until
+        all are found (today's tickets: the last day's events, not the whole history)."""
+        found: dict[str, str] = {}
+        left = set(tickets)
+        cursor = self.conn.execute(
+            "SELECT device, payload FROM events WHERE type = 'issued' ORDER BY seq DESC"
+        )
+        for device, payload in cursor:
+            if not left:
+                break
+            tid = jsoncodec.loads(payload)["ticket"]["id"]
+            if tid in left:
+                left.discard(tid)
+                found[tid] = device or ""
+        cursor.close()
+        return found
+
     def replies(self, since: float) -> Iterator[Reply]:
         for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):
             yield Reply(

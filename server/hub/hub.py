@@ -50,8 +50,9 @@ class Hub:
             hall, max_buffer=self.limits.max_buffer, counts_interval=self.limits.counts_interval
         )
         self.committer = Committer(hall, self._published)
-        # which kiosk issued each of today's tickets since the start: a kiosk voids only its own
-        self.issued_by: dict[str, str] = {}
+        # which kiosk issued each ticket still waiting: a kiosk voids only its own
+        waiting = {t for t in hall.state.waiting if hall.state.tickets[t].first_called_at is None}
+        self.issued_by: dict[str, str] = hall.store.issuers(waiting)
         self.fanout.busy = lambda: self.committer.busy
         self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)

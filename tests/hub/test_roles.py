@@ -80,3 +80,25 @@ async def test_a_kiosk_voids_only_the_tickets_it_issued(hub, clients):
     admin = await clients.device(hub.url, "admin")  # an administrator voids any
     await other.request("issue", zone="gongan")
     assert (await admin.request("void", ticket="C002"))["ticket"]["status"] == "voided"
+
+
+async def test_a_kiosk_still_voids_its_own_ticket_after_a_restart(hall_files, tmp_path, clients):
+    from server.hub import start_hub
+
+    db = tmp_path / "v.db"
+    running = await start_hub(hall_files.config, db, synchronous="NORMAL")
+    kiosk = await clients.device(running.url, "kiosk-1", backoff=(0.05, 0.2))
+    await kiosk.request("issue", zone="gongan")
+    await kiosk.request("issue", zone="gongan")
+    await running.close()
+    running = await start_hub(hall_files.config, db, port=running.port, synchronous="NORMAL")
+    try:
+        await kiosk.wait_connected(10)
+        other = await clients.device(running.url, "kiosk-2")
+        with pytest.raises(HubError) as info:
+            await other.request("void", ticket="C002")
+        assert info.value.code == "forbidden"
+        assert (await kiosk.request("void", ticket="C002"))["ticket"]["status"] == "voided"
+    finally:
+        await clients.close()
+        await running.close()
