@@ -261,6 +261,8 @@ class Fanout:
             if isinstance(window, int):
                 windows.add(window)
             if not isinstance(tid, str) or tid not in state.tickets:
+                if isinstance(tid, str) and tid in self.routed:  # yesterday's, now gone
+                    followups.add(self.routed.pop(tid))
                 continue
             t = state.tickets[tid]
             if t.window is not None:

@@ -257,3 +257,34 @@ async def test_a_staff_members_followups_follow_every_change(hub, clients, login
     assert await followups() == ["B002"]  # called: no longer waiting for s005
     await watcher.request("cancel", ticket="B002", reason="群众离开")
     assert await followups() == []
+
+
+async def test_a_followup_from_yesterday_leaves_the_list_when_cancelled(
+    hall_files, tmp_path, clients, login
+):
+    """Served across midnight, transferred the next day, then cancelled: the cancel takes
+    yesterday's ticket out of memory, and out of the staff member's list too."""
+    from server.hub import start_hub
+
+    now = [1796050000.0]  # a weekday, in the daytime
+    running = await start_hub(
+        hall_files.config, tmp_path / "m.db", clock=lambda: now[0], synchronous="NORMAL"
+    )
+    try:
+        watcher = await clients.device(running.url, "admin", topics=("staff:s005",))
+        kiosk = await clients.device(running.url, "kiosk-1")
+        here = await clients.device(running.url, "caller-5")
+        await login(here, 5, "s003")
+        await kiosk.request("issue", zone="budongchan")
+        await here.request("call_next", window=5)
+        await here.request("start", window=5)
+        now[0] += 86400  # the next day; the citizen is still at the window
+        await kiosk.request("issue", zone="budongchan")  # opens the day
+        await here.request("transfer", window=5, to_staff="s005", note="续办")
+        event = await watcher.next_event("followup")
+        (yesterdays,) = event["followups"]
+        await watcher.request("cancel", ticket=yesterdays["id"], reason="群众离开")
+        assert (await watcher.next_event("followup"))["followups"] == []
+    finally:
+        await clients.close()
+        await running.close()
