@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import signal
 import sys
 from pathlib import Path
@@ -45,7 +46,7 @@ def cmd_server(args: argparse.Namespace) -> int:
     roles = sorted(HubLimits().rates)
     try:
         rates = {role: float(n) for role, n in (r.split("=") for r in args.rate)}
-        if not set(rates) <= set(roles) or any(n <= 0 for n in rates.values()):
+        if not set(rates) <= set(roles) or not all(0 < n < math.inf for n in rates.values()):
             raise ValueError
     except ValueError:
         print(

@@ -124,8 +124,9 @@ class Hub:
             rid = request.id
             if limited:
                 raise Refused("rate_limited")
-            timed = p.is_mutating(request.op) and request.op != "login"
             result, repeated = await self.dispatch(session, request)
+            # only what changed the hall: not refusals, nor resends, nor the slow PIN check
+            timed = p.is_mutating(request.op) and request.op != "login" and not repeated
             reply = p.ok(rid, result)
             if repeated:
                 reply["repeated"] = True

@@ -41,7 +41,7 @@ def test_a_config_error_lists_every_issue_and_does_not_start(hall_files, tmp_pat
 
 
 def test_a_rate_for_no_role_is_refused(hall_files, tmp_path):
-    for rate in ("kiosks=50", "kiosk=fast", "kiosk=0", "kiosk"):
+    for rate in ("kiosks=50", "kiosk=fast", "kiosk=0", "kiosk", "kiosk=nan", "kiosk=inf"):
         run = subprocess.run(
             [sys.executable, "-m", "server.hub", "--config", str(hall_files.config_path),
              "--db", str(tmp_path / "x.db"), "--port", "0", f"--rate={rate}"],

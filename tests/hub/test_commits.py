@@ -96,9 +96,11 @@ async def test_healthz_reports_the_hubs_latency_for_changes(hub, clients):
     kiosk = await clients.device(hub.url, "kiosk-1")
     caller = await clients.device(hub.url, "caller-1")
     await caller.request("login", window=1, staff="s001", pin="123456")
-    for _ in range(5):
-        await kiosk.request("issue", zone="shangshi")
-    await kiosk.ping()  # reads are not counted, nor the login
+    for n in range(5):
+        await kiosk.request("issue", zone="shangshi", request_id=f"h{n}")
+    await kiosk.ping()  # reads are not counted, nor the login,
+    await kiosk.request_reply("issue", zone="shangshi", request_id="h0")  # nor a resend,
+    await kiosk.request_reply("issue", zone="nowhere")  # nor a refusal
 
     def get() -> dict:
         with urllib.request.urlopen(hub.http_url + "/healthz", timeout=5) as response:
