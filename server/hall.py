@@ -128,12 +128,11 @@ class Hall:
         the commit failed, after going back to exactly what the file holds."""
         if batch.error is not None:
             self._reload()
-            lost = [
-                isinstance(o, Result) and (not o.repeated or i in batch.echoes)
-                for i, o in enumerate(batch.outcomes)
-            ]
-            outcomes = zip(batch.outcomes, lost, strict=True)
-            return [batch.error if gone else o for o, gone in outcomes]
+            outcomes = list(batch.outcomes)
+            for i, o in enumerate(outcomes):
+                if isinstance(o, Result) and (not o.repeated or i in batch.echoes):
+                    outcomes[i] = batch.error
+            return outcomes
         if batch.written:
             records = batch.records
             if any(isinstance(r.event, ev.DayOpened) for r in records):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -418,14 +419,14 @@ class Store:
         cursor = self.conn.execute(
             "SELECT device, payload FROM events WHERE type = 'issued' ORDER BY seq DESC"
         )
-        for device, payload in cursor:
-            if not left:
-                break
-            tid = jsoncodec.loads(payload)["ticket"]["id"]
-            if tid in left:
-                left.discard(tid)
-                found[tid] = device or ""
-        cursor.close()
+        with closing(cursor):
+            for device, payload in cursor if left else ():
+                tid = jsoncodec.loads(payload)["ticket"]["id"]
+                if tid in left:
+                    left.discard(tid)
+                    found[tid] = device or ""
+                    if not left:
+                        break
         return found
 
     def replies(self, since: float) -> Iterator[Reply]:
