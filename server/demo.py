@@ -160,7 +160,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         procs.start(
             "server",
             "-m",
-            "shared.cli",
+            "onetrip.cli",
             "server",
             "--config",
             str(demo.config),
@@ -178,7 +178,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             procs.start(
                 f"printer-{kiosk}",
                 "-m",
-                "shared.cli",
+                "onetrip.cli",
                 "printer",
                 "virtual",
                 "--port",

@@ -13,7 +13,7 @@ def test_headless_demo_hall_behaves(tmp_path: Path):
         [
             sys.executable,
             "-m",
-            "shared.cli",
+            "onetrip.cli",
             "demo",
             "--headless",
             "--for",

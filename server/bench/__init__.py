@@ -67,7 +67,7 @@ class Server:
             [
                 sys.executable,
                 "-m",
-                "shared.cli",
+                "onetrip.cli",
                 "server",
                 "--config",
                 str(folder / "hall.toml"),

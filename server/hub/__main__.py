@@ -2,6 +2,6 @@
 
 import sys
 
-from shared.cli import main
+from onetrip.cli import main
 
 sys.exit(main(["server", *sys.argv[1:]]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import bridge, domain, errors, hub, printing
+from . import apps, bridge, caller, display, domain, errors, hub, kiosk, printing, reports, voice
 
 LANGS = ("zh_CN", "en")
 DEFAULT_LANG = "zh_CN"
@@ -19,6 +19,12 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     printing.TEXTS,
     hub.TEXTS,
     bridge.TEXTS,
+    apps.TEXTS,
+    kiosk.TEXTS,
+    caller.TEXTS,
+    display.TEXTS,
+    voice.TEXTS,
+    reports.TEXTS,
 )
 TEXTS: dict[str, tuple[str, str]] = {}
 for _table in _TABLES:

@@ -15,7 +15,7 @@ from shared.config import ConfigError, load_config, parse_config
 from shared.sample import write_hall
 from shared.security import hash_token, verify_pin, verify_token
 
-ONETRIP = [sys.executable, "-m", "shared.cli"]
+ONETRIP = [sys.executable, "-m", "onetrip.cli"]
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

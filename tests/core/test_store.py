@@ -142,7 +142,7 @@ def test_online_backup_command(hall, tmp_path: Path):
         [
             sys.executable,
             "-m",
-            "shared.cli",
+            "onetrip.cli",
             "db",
             "backup",
             "--db",

@@ -291,7 +291,7 @@ def _rating(rig: Rig, label: str) -> int | None:
 def _start_bridge(config_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("wb") as log_file:
         return subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "bridge", "--config", str(config_path)],
+            [sys.executable, "-m", "onetrip.cli", "bridge", "--config", str(config_path)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -9,7 +9,7 @@ import pytest
 
 from hardware.bridge_config import TOKEN_ENV, load_bridge_config
 from hardware.bridge_views import error_display, keypad_display, strip_view
-from shared.cli import main
+from onetrip.cli import main
 from shared.config import ConfigError
 
 GOOD = """

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from shared.qtclient import QtHubClient
+from qtkit.hubclient import QtHubClient
 
 
 def make(qtbot, server, files, device, topics=()):

@@ -24,8 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from . import eventloop
-from .client import HubClient, HubError
+from shared import eventloop
+from shared.client import HubClient, HubError
 
 
 class QtHubClient(QObject):

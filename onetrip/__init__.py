@@ -1,0 +1,1 @@
+"""The ``onetrip`` command: the one layer that may know every other (server, hardware, apps)."""

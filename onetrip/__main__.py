@@ -1,0 +1,5 @@
+import sys
+
+from onetrip.cli import main
+
+sys.exit(main())
