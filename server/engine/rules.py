@@ -18,7 +18,7 @@ from shared.security import card_code, read_card_code, ticket_code
 from shared.texts import Text
 
 from . import events as e
-from .queue import choose_next
+from .queue import choose_next, order_key, present_staff
 from .state import Card, HallState, Ticket, Window
 
 Rule = Callable[[HallState, HallConfig, Any, float], list[e.Event]]
@@ -230,7 +230,7 @@ def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float) 
     if card.ticket is not None:
         raise Refused("card_in_use", ticket=state.tickets[card.ticket].label)
     _check_hours(config, card.zone, now, cutoff=False)
-    present = {w.staff for w in state.windows.values() if w.staff}
+    present = present_staff(state)
     backup = config.staff[card.staff].backup if card.staff in config.staff else None
     routed = card.staff in present or (backup is not None and backup in present)
     ticket = _new_ticket(
@@ -258,10 +258,7 @@ def requeue(state: HallState, config: HallConfig, cmd: c.Requeue, now: float) ->
     if ticket.requeues >= config.policy.requeue_limit:
         raise Refused("requeue_limit", ticket=ticket.label, count=ticket.requeues)
     # Behind the first ``requeue_penalty`` tickets waiting in turn in its zone, else at the end.
-    queue = sorted(
-        (state.tickets[i] for i in state.waiting),
-        key=lambda t: (t.band, t.key, t.serial),
-    )
+    queue = sorted((state.tickets[i] for i in state.waiting), key=order_key)
     queue = [
         t
         for t in queue
