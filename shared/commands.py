@@ -114,11 +114,14 @@ class Start(Command):
 
 @dataclass(frozen=True)
 class Finish(Command):
-    """办结. ``case_done`` false means the case goes on (承诺件, 补正): the citizen comes back."""
+    """办结. ``case_done`` false means the case goes on (承诺件, 补正): the citizen comes back.
+
+    Left out (None), it is false when a 续办服务卡 was issued during this visit (the card says
+    the citizen returns) and true otherwise; true closes the case and its open card."""
 
     op: ClassVar[str] = "finish"
     window: int
-    case_done: bool = True
+    case_done: bool | None = None
 
 
 @dataclass(frozen=True)

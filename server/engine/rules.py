@@ -378,11 +378,15 @@ def finish(state: HallState, config: HallConfig, cmd: c.Finish, now: float) -> l
         out.append(e.Started(ticket.id, cmd.window))
     elif ticket.status is not Status.SERVING:
         raise refuse_state(ticket, "finish")
-    out.append(e.Finished(ticket.id, cmd.window, cmd.case_done))
     case = state.cases.get(ticket.case)
     card = state.cards.get(case.card) if case and case.card is not None else None
-    if cmd.case_done and card is not None and card.closed_at is None:
-        out.append(e.CardClosed(card.number, "done"))
+    open_card = card if card is not None and card.closed_at is None else None
+    case_done = cmd.case_done
+    if case_done is None:  # a card issued on this visit means the citizen comes back
+        case_done = open_card is None or open_card.issued_at < ticket.issued_at
+    out.append(e.Finished(ticket.id, cmd.window, case_done))
+    if case_done and open_card is not None:
+        out.append(e.CardClosed(open_card.number, "done"))
     return out
 
 
