@@ -55,7 +55,11 @@ class Engine:
         if command.reply == "card":
             (card,) = (e.card for e in events if isinstance(e, ev.CardIssued))
             return {"card": card_view(config, state.cards[card.number])}
-        ticket = state.tickets[_ticket_of(events)]
+        tid = _ticket_of(events)
+        # a past day's ticket that ended leaves memory at once; its last row is still at hand
+        ticket = state.tickets.get(tid) or state.retired.get(("ticket", tid))
+        if ticket is None:
+            return {}
         if command.reply == "queued":
             return {"ticket": queue_view(state, config, ticket, newest=True)}
         return {"ticket": ticket_view(config, ticket)}
