@@ -42,6 +42,7 @@ class Announcer:
         self.scheduler = Scheduler(self.config.policy)
         self.clock = clock
         self.on_wake: Callable[[], None] | None = None
+        self.on_start: Callable[[Play], None] | None = None  # each playback as it begins
         self.started: list[tuple[float, Play]] = []  # the last 200 playbacks started
         self._seen: deque[str] = deque(maxlen=500)
         self._lock = threading.RLock()
@@ -110,6 +111,8 @@ class Announcer:
                 token = self._token
                 self.started.append((now, play))
                 del self.started[:-200]
+                if self.on_start is not None:
+                    self.on_start(play)
                 self.engine.start(play, lambda token=token: self._done(token))
 
     def finished(self, now: float | None = None) -> None:

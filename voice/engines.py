@@ -246,7 +246,7 @@ def make_engine(config: VoiceConfig, sink: Sink | None = None) -> Engine | None:
     elif config.engine == "qt":
         from .qttts import QtSpeechEngine
 
-        engine = QtSpeechEngine(config.volume)
+        engine = QtSpeechEngine(config.volume, chime_sink=sink)
     elif config.engine == "chip":
         from hardware.ttschip import TtsChip
 

@@ -1,0 +1,87 @@
+"""The Qt side: the pump on the event loop, the audio output, and the qt engine's refusal."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from voice.config import VoiceConfig
+from voice.engines import RecordingSink, VoiceUnavailable, make_engine
+
+from .conftest import call
+
+pytest.importorskip("PySide6.QtMultimedia")
+
+from PySide6.QtMultimedia import QMediaDevices
+
+from voice.qtplayer import QtAnnouncer, QtAudioSink
+
+
+class WallSink(RecordingSink):
+    """A recording sink on the real clock that ends each playback when its audio has run out
+    (as a device would), through a Qt timer."""
+
+    def __init__(self) -> None:
+        super().__init__(time.monotonic)
+
+    def play(self, audio, done) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        super().play(audio, done)
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(lambda: self.advance(float("inf")))
+        self.timer.start(round(audio.seconds * 1000) + 1)
+
+
+def test_the_qt_pump_reads_a_burst_in_order(qtbot) -> None:
+    config = VoiceConfig.from_table({"repeats": 1, "gap": 0.05, "max_age": 600})
+    sink = WallSink()
+    # speed the test up: every clip is a short stretch of the real pack's audio
+    voice = QtAnnouncer.from_config(config, sink=sink)
+    engine = voice.announcer.engine
+    short = {n: engine.clips.get(n) for n in engine.clips.pack.files}
+    for name, audio in short.items():
+        engine.clips._clips[name] = type(audio)(audio.rate, audio.frames[:320])  # 10 ms
+    seen = []
+    voice.started.connect(lambda play: seen.append((play.item.ticket, play.part)))
+    for i in range(5):
+        voice.on_push({"event": "called", "seq": i, "prev": i - 1, "call": call(f"A00{i}", 3)})
+    qtbot.waitUntil(lambda: len(seen) == 10 and not sink.playing, timeout=10_000)
+    assert seen == [(f"A00{i}", part) for i in range(5) for part in ("chime", "speech")]
+    assert sink.overlaps == 0
+    for a, b in zip(sink.played, sink.played[1:], strict=False):
+        assert b.started >= a.ended
+    voice.close()
+
+
+def test_the_audio_output_plays_or_refuses_clearly(qtbot) -> None:
+    if QMediaDevices.audioOutputs():
+        sink = QtAudioSink()
+        engine = make_engine(VoiceConfig(), sink)
+        done = []
+        sink.play(engine.clips.get("请"), lambda: done.append(1))
+        qtbot.waitUntil(lambda: done == [1], timeout=5000)
+    else:
+        with pytest.raises(VoiceUnavailable) as e:
+            QtAudioSink()
+        assert e.value.message("zh_CN") == "本机没有可用的音频输出设备"
+        assert e.value.message("en") == "this machine has no audio output device"
+
+
+def test_the_qt_engine_refuses_where_no_mandarin_voice_exists(qtbot) -> None:
+    from PySide6.QtCore import QLocale
+
+    from voice.qttts import QtSpeechEngine, find_voice
+
+    if find_voice(QLocale.Language.Chinese) is not None:
+        pytest.skip("this machine has a Mandarin voice")  # Windows with a zh-CN voice
+    with pytest.raises(VoiceUnavailable) as e:
+        make_engine(VoiceConfig.from_table({"engine": "qt"}), RecordingSink(time.monotonic))
+    zh, en = e.value.message("zh_CN"), e.value.message("en")
+    assert zh.startswith("本机没有普通话语音") and 'engine = "clips"' in zh
+    assert en.startswith("no Mandarin voice on this machine") and "engine" in en
+    assert "mock" not in zh  # Qt's test plugin is never offered as a voice
+    assert isinstance(QtSpeechEngine(), QtSpeechEngine)
