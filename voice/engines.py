@@ -91,7 +91,7 @@ class ClipsEngine:
     def check(self, config: VoiceConfig) -> None:
         for lang in config.policy.languages:
             if lang != "zh_CN":
-                raise VoiceUnavailable("voice.clips.language", lang=lang)
+                raise VoiceUnavailable("voice.clips.language", language=lang)
         try:
             self.clips.preload()
             if config.policy.chime:

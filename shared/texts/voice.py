@@ -23,8 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "no English voice on this machine: English announcements will not be read",
     ),
     "voice.clips.language": (
-        "语音包只能读中文：languages 中的“{lang}”请改用 qt 语音引擎",
-        "a voice pack reads Chinese only: for '{lang}' in languages use the qt engine",
+        "语音包只能读中文：languages 中的“{language}”请改用 qt 语音引擎",
+        "a voice pack reads Chinese only: for '{language}' in languages use the qt engine",
     ),
     "voice.chip.no_port": (
         "无法打开语音模块串口 {port}：{reason}",
