@@ -31,6 +31,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from voice.bench import bench as voice
+
 from .hall import write_big_hall
 
 RATES = ["kiosk=100000", "caller=100000", "display=100000"]
@@ -287,7 +289,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
+    benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday, "voice": voice}
     unknown = [which for which in args.which if which not in benches]
     if unknown:
         print(

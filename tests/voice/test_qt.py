@@ -85,3 +85,26 @@ def test_the_qt_engine_refuses_where_no_mandarin_voice_exists(qtbot) -> None:
     assert en.startswith("no Mandarin voice on this machine") and "engine" in en
     assert "mock" not in zh  # Qt's test plugin is never offered as a voice
     assert isinstance(QtSpeechEngine(), QtSpeechEngine)
+
+
+def test_a_day_of_calls_through_the_qt_pump_keeps_python_whole(qtbot) -> None:
+    """PySide6 6.12.0 lost a reference to None on every void call and to True on every emit
+    (Python 3.11): a display died after a few thousand calls. The pump must not bleed."""
+    import dataclasses
+    import sys
+
+    from PySide6.QtCore import QCoreApplication
+
+    base = VoiceConfig.from_table({"repeats": 1, "max_age": 600})
+    config = dataclasses.replace(base, policy=dataclasses.replace(base.policy, gap=0, chime_gap=0))
+    sink = RecordingSink(time.time, auto=True)
+    voice = QtAnnouncer.from_config(config, sink=sink)
+    before = sys.getrefcount(None), sys.getrefcount(True)
+    for i in range(300):
+        voice.on_push({"event": "called", "seq": i, "prev": i - 1, "call": call(f"A{i:03d}", 3)})
+        QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: voice.announcer.scheduler.idle, timeout=5000)
+    after = sys.getrefcount(None), sys.getrefcount(True)
+    assert len(sink.played) == 600
+    assert after[0] - before[0] > -50 and after[1] - before[1] > -50, (before, after)
+    voice.close()
