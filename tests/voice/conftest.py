@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +11,8 @@ import pytest
 
 from voice.announcer import Announcer
 from voice.config import VoiceConfig
-from voice.engines import RecordingSink, make_engine
+from voice.engines import ClipsEngine, RecordingSink, make_engine
+from voice.pack import Audio
 
 # 2026-12-01 10:00 in Shanghai
 T0 = 1_796_090_400.0
@@ -62,6 +65,32 @@ def call(ticket: str, window: int, recall: int = 0, **more: Any) -> dict[str, An
         "at": 0,
         **more,
     }
+
+
+class WallSink(RecordingSink):
+    """A recording sink on the real clock that ends each playback when its audio has run out,
+    as a device would, on a Qt timer (needs a running Qt event loop)."""
+
+    def __init__(self) -> None:
+        super().__init__(time.monotonic)
+
+    def play(self, audio: Audio, done: Callable[[], None]) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        super().play(audio, done)
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(lambda: self.advance(float("inf")))
+        self.timer.start(round(audio.seconds * 1000) + 1)
+
+
+def shorten(engine: ClipsEngine, seconds: float = 0.01) -> None:
+    """Cut every clip of the engine's pack to its first ``seconds`` (fast tests, same order)."""
+    for name in engine.clips.pack.files:
+        audio = engine.clips.get(name)
+        keep = round(audio.rate * seconds) * 2
+        engine.clips._clips[name] = Audio(audio.rate, audio.frames[:keep])
 
 
 def make_hall(config: VoiceConfig | None = None, clock: Clock | None = None) -> Hall:

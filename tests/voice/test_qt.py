@@ -9,7 +9,7 @@ import pytest
 from voice.config import VoiceConfig
 from voice.engines import RecordingSink, VoiceUnavailable, make_engine
 
-from .conftest import call
+from .conftest import WallSink, call, shorten
 
 pytest.importorskip("PySide6.QtMultimedia")
 
@@ -18,33 +18,12 @@ from PySide6.QtMultimedia import QMediaDevices
 from voice.qtplayer import QtAnnouncer, QtAudioSink
 
 
-class WallSink(RecordingSink):
-    """A recording sink on the real clock that ends each playback when its audio has run out
-    (as a device would), through a Qt timer."""
-
-    def __init__(self) -> None:
-        super().__init__(time.monotonic)
-
-    def play(self, audio, done) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        super().play(audio, done)
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(lambda: self.advance(float("inf")))
-        self.timer.start(round(audio.seconds * 1000) + 1)
-
-
 def test_the_qt_pump_reads_a_burst_in_order(qtbot) -> None:
     config = VoiceConfig.from_table({"repeats": 1, "gap": 0.05, "max_age": 600})
     sink = WallSink()
     # speed the test up: every clip is a short stretch of the real pack's audio
     voice = QtAnnouncer.from_config(config, sink=sink)
-    engine = voice.announcer.engine
-    short = {n: engine.clips.get(n) for n in engine.clips.pack.files}
-    for name, audio in short.items():
-        engine.clips._clips[name] = type(audio)(audio.rate, audio.frames[:320])  # 10 ms
+    shorten(voice.announcer.engine)
     seen = []
     voice.started.connect(lambda play: seen.append((play.item.ticket, play.part)))
     for i in range(5):
@@ -106,5 +85,6 @@ def test_a_day_of_calls_through_the_qt_pump_keeps_python_whole(qtbot) -> None:
     qtbot.waitUntil(lambda: voice.announcer.scheduler.idle, timeout=5000)
     after = sys.getrefcount(None), sys.getrefcount(True)
     assert len(sink.played) == 600
-    assert after[0] - before[0] > -50 and after[1] - before[1] > -50, (before, after)
+    # with the fault: some -1500 each (five emits and more void calls a call); noise: tens
+    assert after[0] - before[0] > -300 and after[1] - before[1] > -300, (before, after)
     voice.close()
