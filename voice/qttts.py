@@ -38,10 +38,12 @@ def _module() -> Any:
     return QtTextToSpeech
 
 
-def find_voice(language: QLocale.Language) -> tuple[str, Any] | None:
+def find_voice(
+    language: QLocale.Language, skip: tuple[str, ...] = SKIP_ENGINES
+) -> tuple[str, Any] | None:
     """The first real engine with a voice for ``language``: (engine name, QVoice)."""
     tts = _module()
-    engines = [e for e in tts.QTextToSpeech.availableEngines() if e not in SKIP_ENGINES]
+    engines = [e for e in tts.QTextToSpeech.availableEngines() if e not in skip]
     engines.sort(key=lambda e: PREFERRED.index(e) if e in PREFERRED else len(PREFERRED))
     for name in engines:
         speech = tts.QTextToSpeech(name)
@@ -63,9 +65,14 @@ class QtSpeechEngine(QObject):
     name = "qt"
 
     def __init__(
-        self, volume: float = 1.0, chime_sink: Sink | None = None, parent: QObject | None = None
+        self,
+        volume: float = 1.0,
+        chime_sink: Sink | None = None,
+        parent: QObject | None = None,
+        skip: tuple[str, ...] = SKIP_ENGINES,
     ) -> None:
         super().__init__(parent)
+        self.skip = skip  # engines never used (the tests let Qt's mock engine in)
         self.volume = volume
         self.chime_sink = chime_sink
         self._speech: dict[str, Any] = {}  # lang -> QTextToSpeech
@@ -76,7 +83,7 @@ class QtSpeechEngine(QObject):
         tts = _module()
         wanted = {"zh_CN": QLocale.Language.Chinese, "en": QLocale.Language.English}
         for lang in config.policy.languages:
-            found = find_voice(wanted[lang])
+            found = find_voice(wanted[lang], self.skip)
             if found is None:
                 if lang == "zh_CN":
                     raise VoiceUnavailable("voice.qt.no_voice", engines=engines_here())

@@ -88,3 +88,28 @@ def test_a_day_of_calls_through_the_qt_pump_keeps_python_whole(qtbot) -> None:
     # with the fault: some -1500 each (five emits and more void calls a call); noise: tens
     assert after[0] - before[0] > -300 and after[1] - before[1] > -300, (before, after)
     voice.close()
+
+
+def test_the_qt_engine_speaks_through_qtexttospeech(qtbot) -> None:
+    """Where a voice exists the engine speaks and reports each end; Qt's mock engine (English
+    voices, silent, with real state changes) stands in for a Windows voice."""
+    from voice.announcer import Announcer
+    from voice.qttts import QtSpeechEngine
+
+    config = VoiceConfig.from_table({"languages": ["en"], "chime": False, "gap": 0.05})
+    engine = QtSpeechEngine(skip=())
+    engine.check(config)
+    assert set(engine._speech) == {"en"}
+    voice = QtAnnouncer(Announcer(engine, config))
+    heard = []
+    voice.started.connect(lambda p: heard.append((p.item.ticket, p.repeat, p.text)))
+    voice.announce(call("A001", 3))
+    voice.announce(call("A002", 12))
+    qtbot.waitUntil(lambda: len(heard) == 4 and voice.announcer.scheduler.idle, timeout=15_000)
+    assert heard == [
+        ("A001", 1, "Number A001, please go to window 3"),
+        ("A001", 2, "Number A001, please go to window 3"),
+        ("A002", 1, "Number A002, please go to window 12"),
+        ("A002", 2, "Number A002, please go to window 12"),
+    ]
+    voice.close()
