@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.texts import t
 
-from .pack import BUILTIN, MANIFEST, Audio, Pack, PackError, check_pack
+from .pack import BUILTIN, MANIFEST, Pack, PackError, check_pack, render_text
 from .wording import CHIME, Unspeakable, read_zh, required_clips
 
 
@@ -103,21 +103,15 @@ def cmd_say(args: argparse.Namespace) -> int:
     if args.chip:
         return say_on_chip(args)
     try:
-        pack = Pack.load(args.pack)
-        clips = pack.loader()
-        names = read_zh(args.text, pack.words)
-        if not names:
-            print(both("voice.say.empty"), file=sys.stderr)
-            return 2
-        audio: Audio = clips.render(names)
-        if args.chime:
-            gap = Audio.silence(pack.rate, 0.1)
-            audio = Audio(pack.rate, clips.get(CHIME).frames + gap.frames + audio.frames)
+        names, audio = render_text(args.text, Pack.load(args.pack).loader(), args.chime)
     except Unspeakable as e:
         print(f"{e.message('zh_CN')} / {e.message('en')}", file=sys.stderr)
         return 2
     except PackError as e:
         print(f"{e.message('zh_CN')} / {e.message('en')}", file=sys.stderr)
+        return 2
+    if not names:
+        print(both("voice.say.empty"), file=sys.stderr)
         return 2
     audio.write(args.out)
     print(" ".join(names))
