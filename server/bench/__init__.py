@@ -31,6 +31,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from server.reports.bench import bench as reports_bench
+
 from .hall import write_big_hall
 
 RATES = ["kiosk=100000", "caller=100000", "display=100000"]
@@ -287,7 +289,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
+    benches = {
+        "fanout": fanout,
+        "throughput": throughput,
+        "busyday": busyday,
+        "reports": reports_bench,
+    }
     unknown = [which for which in args.which if which not in benches]
     if unknown:
         print(

@@ -14,6 +14,7 @@ Every figure is defined in ``docs/reports.md``; in short:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -255,36 +256,66 @@ def build(
         tuple[int, int, str], list[float]
     ] = {}  # (weekday, hour, zone) -> [n, Σ wait, waits]
     days: dict[int, set[str]] = {}
+    waits: list[float | None] = []
+    services: list[float | None] = []
+    lives: list[tuple[Life, Sequence[Any]]] = []  # the tickets with more than one stint
+    details_of = data.details
     for row in rows:
         by_id[row[I_ID]] = row
-        details = data.details.get(row[I_ID])
         issued_zone = prefixes.get(row[I_LABEL][:1], row[I_ZONE])
-        life = detailed_life(row, issued_zone, details) if details is not None else simple_life(row)
-        status = row[I_STATUS]
-        zone, matter, window, staff = row[I_ZONE], row[I_MATTER], row[I_WINDOW], row[I_STAFF]
-        targets = [total] + [group(g, _key(g, zone, matter, window, staff)) for g in groupings]
-        for g in targets:
-            g.issued += 1
-            if row[I_CALLED] is not None:
-                g.called += 1
-            if status == "done":
-                g.served += 1
-                g.services.append(life.service or 0.0)
-            elif status == "cancelled":
-                g.cancelled += 1
-            elif status == "voided":
-                g.voided += 1
-            elif status == "expired":
-                g.expired += 1
-            elif status in OPEN:
-                g.open += 1
-            g.requeued += row[I_REQUEUES]
-            if row[I_KIND] == "followup":
-                g.followups += 1
-            if life.wait is not None:
-                g.waits.append(life.wait)
-            if row[I_RATING] is not None:
-                g.ratings[row[I_RATING]] += 1
+        details = details_of.get(row[I_ID])
+        if details is not None:
+            life = detailed_life(row, issued_zone, details)
+            lives.append((life, row))
+            wait, service = life.wait, life.service
+        else:
+            called, finished = row[I_CALLED], row[I_FINISHED]
+            wait = called - row[I_ISSUED] if called is not None else None
+            service = None
+            if finished is not None:
+                started = row[I_STARTED]
+                begin = started if started is not None and started < finished else called
+                service = finished - (begin if begin is not None else finished)
+                total.serving += service
+                if "window" in groups:
+                    group("window", row[I_WINDOW]).serving += service
+                if "staff" in groups:
+                    group("staff", row[I_STAFF]).serving += service
+        waits.append(wait)
+        services.append(service if row[I_STATUS] == "done" else None)
+        if row[I_STATUS] != "voided":
+            day = row[I_DAY]
+            base = midnights.get(day)
+            if base is None:
+                d = date.fromisoformat(day)
+                base = midnights[day] = (local_midnight(d, config.tz), d.weekday())
+                days.setdefault(d.weekday(), set()).add(day)
+            hour = min(23, max(0, int((row[I_ISSUED] - base[0]) // 3600)))
+            cell = hourly.get((base[1], hour, issued_zone))
+            if cell is None:
+                cell = hourly[(base[1], hour, issued_zone)] = [0, 0.0, 0]
+            cell[0] += 1
+            if wait is not None:
+                cell[1] += wait
+                cell[2] += 1
+    _fill(total, range(len(rows)), rows, waits, services)
+    for g in groupings:
+        buckets: dict[Any, list[int]] = {}
+        if g == "matter":
+            keys = [(row[I_ZONE], row[I_MATTER]) for row in rows]
+        else:
+            column = {"zone": I_ZONE, "window": I_WINDOW, "staff": I_STAFF}[g]
+            keys = [row[column] for row in rows]
+        for i, key in enumerate(keys):
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [i]
+            else:
+                bucket.append(i)
+        for key, idx in buckets.items():
+            _fill(group(g, key), idx, rows, waits, services)
+    for life, row in lives:
+        matter = row[I_MATTER]
         for w, s, seconds in life.stints:
             total.serving += seconds
             if "window" in groups:
@@ -302,21 +333,6 @@ def build(
                 for g in groupings:
                     target = group(g, _key(g, z, matter, w, s))
                     setattr(target, attr, getattr(target, attr) + 1)
-        if status != "voided":
-            day = row[I_DAY]
-            base = midnights.get(day)
-            if base is None:
-                d = date.fromisoformat(day)
-                base = midnights[day] = (local_midnight(d, config.tz), d.weekday())
-                days.setdefault(d.weekday(), set()).add(day)
-            hour = min(23, max(0, int((row[I_ISSUED] - base[0]) // 3600)))
-            cell = hourly.get((base[1], hour, issued_zone))
-            if cell is None:
-                cell = hourly[(base[1], hour, issued_zone)] = [0, 0.0, 0]
-            cell[0] += 1
-            if life.wait is not None:
-                cell[1] += life.wait
-                cell[2] += 1
     _sessions(data, total, groups)
     _cases(data, total, groups, by_id)
     return Report(
@@ -331,6 +347,31 @@ def build(
         hourly=_hourly(hourly, days),
         generated_at=data.now if generated_at is None else generated_at,
     )
+
+
+def _fill(
+    g: Group,
+    idx: Sequence[int],
+    rows: Sequence[Sequence[Any]],
+    waits: Sequence[float | None],
+    services: Sequence[float | None],
+) -> None:
+    """Add the tickets ``idx`` (rows where they ended in ``g``) to the group's figures."""
+    statuses = Counter(rows[i][I_STATUS] for i in idx)
+    g.issued += len(idx)
+    g.called += sum(1 for i in idx if rows[i][I_CALLED] is not None)
+    g.served += statuses["done"]
+    g.cancelled += statuses["cancelled"]
+    g.voided += statuses["voided"]
+    g.expired += statuses["expired"]
+    g.open += sum(statuses[s] for s in OPEN)
+    g.requeued += sum(rows[i][I_REQUEUES] for i in idx)
+    g.followups += sum(1 for i in idx if rows[i][I_KIND] == "followup")
+    g.waits += [w for w in (waits[i] for i in idx) if w is not None]
+    g.services += [s for s in (services[i] for i in idx) if s is not None]
+    for level, n in Counter(rows[i][I_RATING] for i in idx).items():
+        if level is not None:
+            g.ratings[level] += n
 
 
 def _sessions(data: PeriodData, total: Group, groups: dict[str, dict[Any, Group]]) -> None:
