@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -60,8 +60,14 @@ def _write_row(ws: Worksheet, row: int, values: list[Any], kinds: list[str], f: 
             ws.write_number(row, col, cell, f.of(kind))
 
 
-def write_workbook(report: Report, config: HallConfig, path: Path, lang: str = "zh_CN") -> None:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+def write_workbook(
+    report: Report, config: HallConfig, path: Path | BinaryIO, lang: str = "zh_CN"
+) -> None:
+    """To a file, or into a binary stream (the hub's download)."""
+    if isinstance(path, Path | str):
+        book = xlsxwriter.Workbook(str(path))
+    else:
+        book = xlsxwriter.Workbook(path, {"in_memory": True})
     f = _Formats(book)
     summary = book.add_worksheet(t("report.sheet.summary", lang))
     notes: list[str] = []
