@@ -47,15 +47,25 @@ def read_counts(conn: sqlite3.Connection, first: date, last: date, tz: ZoneInfo,
         ):
             out.received[k] = [int(now), int(n) - int(now)]
         # visits leave voided tickets out (a follow-up whose print failed is not a trip)
-        for k, n, once in conn.execute(
-            f"SELECT {key}, count(*), sum(c.trips - (SELECT count(*) FROM tickets v "
-            "WHERE c.trips > 1 AND v.\"case\" = c.id AND v.status = 'voided') = 1) "
+        voided = dict(
+            conn.execute(
+                "SELECT \"case\", count(*) FROM tickets WHERE status = 'voided' "
+                "AND kind = 'followup' GROUP BY \"case\""
+            ).fetchall()
+        )
+        counts: dict[Any, list[int]] = {}
+        for k, cid, trips, n in conn.execute(
+            f"SELECT {key}, CASE WHEN c.trips > 1 THEN c.id END, c.trips, count(*) "
             "FROM cases c JOIN tickets t ON t.id = CASE WHEN c.trips = 1 THEN c.id "
             "ELSE json_extract(c.tickets, '$[#-1]') END "
-            f"WHERE c.done_at >= ? AND c.done_at < ? GROUP BY {key}",
+            f"WHERE c.done_at >= ? AND c.done_at < ? GROUP BY 1, 2, 3",
             (start, end),
         ):
-            out.finished[k] = [int(once), int(n) - int(once)]
+            once = trips - voided.get(cid, 0) == 1 if cid is not None else True
+            got = counts.setdefault(k, [0, 0])
+            got[0 if once else 1] += int(n)
+        for k, (once, more) in counts.items():
+            out.finished[k] = [once, more]
     finally:
         conn.execute("ROLLBACK")
     return out

@@ -147,7 +147,7 @@ def sheet(report: Report, config: HallConfig, grouping: str, lang: str = "zh_CN"
         rows.append([name] + [c.value(report, g) for c in columns])
         if not g.rated:
             notes.append(t("report.note.no_ratings", lang, group=name))
-        if not g.cases_done and g.cases_open:
+        if not g.cases_done:
             notes.append(t("report.note.no_cases", lang, group=name))
     rows.append([t("report.total", lang)] + [c.value(report, report.total) for c in columns])
     return Sheet(grouping, header, ["name"] + [c.kind for c in columns], rows, notes)
