@@ -86,6 +86,7 @@ class Policy:
     alarm_wait_minutes: int = 30  # a zone's longest current wait that raises an alarm
     alarm_queue_length: int = 30  # tickets waiting in a zone that raise an alarm
     alarm_pause_minutes: int = 15  # a window paused longer than this raises an alarm
+    rectify_working_days: int = 5  # a 差评 is to be put right within this many working days
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,7 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
                 "alarm_wait_minutes",
                 "alarm_queue_length",
                 "alarm_pause_minutes",
+                "rectify_working_days",
             )
         },
     )

@@ -17,10 +17,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.config import HallConfig
+from shared.hours import Hours
 
 from .source import Event, PeriodData, local_midnight
 
@@ -104,6 +105,7 @@ class Group:
     cases_done: int = 0
     cases_one_visit: int = 0
     cases_open: int = 0
+    _memo: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     # -- derived ---------------------------------------------------------------------------
     @property
@@ -132,13 +134,22 @@ class Group:
         return share(self.cases_one_visit, self.cases_done)
 
     def wait(self) -> Stats:
-        return stats(self.waits)
+        return self._cached("wait", self.waits, stats)
 
     def service(self) -> Stats:
-        return stats(self.services)
+        return self._cached("service", self.services, stats)
 
     def over(self, seconds: float) -> int:
-        return sum(1 for w in self.waits if w > seconds)
+        return self._cached(
+            f"over{seconds}", self.waits, lambda v: sum(1 for w in v if w > seconds)
+        )
+
+    def _cached(self, name: str, values: list[float], fn: Any) -> Any:
+        """Each layout asks for every figure of a group: sort its values once."""
+        got = self._memo.get(name)
+        if got is None or got[0] != len(values):
+            got = self._memo[name] = (len(values), fn(values))
+        return got[1]
 
 
 @dataclass
@@ -343,7 +354,7 @@ def build(
         service_level=config.policy.service_level_minutes * 60.0,
         total=total,
         groups=groups,
-        bad_ratings=_bad_ratings(data, by_id),
+        bad_ratings=_bad_ratings(data, by_id, config),
         hourly=_hourly(hourly, days),
         generated_at=data.now if generated_at is None else generated_at,
     )
@@ -458,10 +469,28 @@ def group_of(groups: dict[str, dict[Any, Group]], grouping: str, key: Any) -> Gr
     return table[key]
 
 
-def _bad_ratings(data: PeriodData, by_id: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
+def rectify_by(rated: date, working_days: int, hours: Hours) -> date:
+    """好差评整改: the last day to put a 差评 right, ``working_days`` hall days after the day
+    it was given (a working day is one the hall's hours open, holidays and 调休 included)."""
+    day, left = rated, working_days
+    for _ in range(working_days * 7 + 31):  # a hall closed for good still gets a deadline
+        if left == 0:
+            break
+        day += timedelta(days=1)
+        if hours.periods_on(day):
+            left -= 1
+    return day
+
+
+def _bad_ratings(
+    data: PeriodData, by_id: dict[str, Sequence[Any]], config: HallConfig
+) -> list[dict[str, Any]]:
     out = []
+    today = datetime.fromtimestamp(data.now, config.tz).date()
     for e in data.bad_ratings:
         row = by_id[e.data["ticket"]]
+        rated = datetime.fromtimestamp(e.at, config.tz).date()
+        deadline = rectify_by(rated, config.policy.rectify_working_days, config.hours)
         out.append(
             {
                 "ticket": row[I_ID],
@@ -473,6 +502,8 @@ def _bad_ratings(data: PeriodData, by_id: dict[str, Sequence[Any]]) -> list[dict
                 "window": e.data["window"],
                 "staff": e.data["staff"],
                 "at": e.at,
+                "deadline": deadline.isoformat(),
+                "state": "overdue" if today > deadline else "open",
             }
         )
     return out

@@ -221,6 +221,8 @@ def bad_line(b: dict[str, Any], config: HallConfig, lang: str) -> str:
         window=b["window"] if b["window"] is not None else "-",
         staff=group_name(config, "staff", b["staff"], lang),
         at=when,
+        deadline=b["deadline"],
+        state=t(f"report.rectify.{b['state']}", lang),
     )
 
 

@@ -63,9 +63,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "report.bad_list": ("差评明细", "Poor ratings"),
     "report.bad_item": (
-        "{at}  {label}  {level}  {window}号窗口  {staff}",
-        "{at}  {label}  {level}  window {window}  {staff}",
+        "{at}  {label}  {level}  {window}号窗口  {staff}  整改期限 {deadline} {state}",
+        "{at}  {label}  {level}  window {window}  {staff}  put right by {deadline} {state}",
     ),
+    "report.rectify.open": ("待整改", "open"),
+    "report.rectify.overdue": ("已超期", "overdue"),
+    "report.bad.deadline": ("整改期限", "Put right by"),
+    "report.bad.state": ("整改状态", "State"),
     # groupings
     "report.by.zone": ("服务区", "Zone"),
     "report.by.matter": ("事项", "Matter"),

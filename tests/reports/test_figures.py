@@ -8,7 +8,7 @@ import pytest
 from reportday import t
 
 from server.reports import source
-from server.reports.figures import GROUPINGS, build, stats
+from server.reports.figures import GROUPINGS, build, rectify_by, stats
 
 D24 = date(2026, 11, 24)
 NOW = t(12, day=30)
@@ -136,3 +136,24 @@ def test_stats_table():
     assert (one.mean, one.median, one.p90, one.max) == (7200, 7200, 7200, 7200)
     ten = stats([float(i) for i in range(1, 11)])
     assert (ten.median, ten.p90) == (5.5, 9)
+
+
+def test_poor_ratings_get_a_deadline(report):
+    # 好差评整改: 5 working days after the 24th (this hall is open every day): the 29th, and
+    # the report is made on the 30th
+    (bad,) = report.bad_ratings
+    assert (bad["deadline"], bad["state"]) == ("2026-11-29", "overdue")
+
+
+@pytest.mark.parametrize(
+    ("rated", "deadline"),
+    [
+        # 1 October is a holiday, the weekend is closed
+        (date(2026, 9, 30), date(2026, 10, 8)),
+        # Saturday 10 October is a working day (调休)
+        (date(2026, 10, 7), date(2026, 10, 13)),
+        (date(2026, 11, 24), date(2026, 12, 1)),
+    ],
+)
+def test_rectify_deadlines_count_the_halls_working_days(config, rated, deadline):
+    assert rectify_by(rated, 5, config.hours) == deadline
