@@ -166,12 +166,23 @@ def _wait_chart(book: Workbook, ws: Worksheet, s: Any, grouping: str, lang: str)
 
 def _bad(book: Workbook, report: Report, config: HallConfig, f: _Formats, lang: str) -> None:
     ws = book.add_worksheet(t("report.sheet.bad", lang))
-    keys = ("at", "label", "ticket", "level", "zone", "window", "staff", "deadline", "state")
+    keys = (
+        "at",
+        "label",
+        "ticket",
+        "level",
+        "zone",
+        "window",
+        "staff",
+        "deadline",
+        "state",
+        "note",
+    )
     for col, key in enumerate(keys):
         ws.write_string(0, col, t(f"report.bad.{key}", lang), f.head)
     ws.freeze_panes(1, 0)
     ws.set_column(0, 0, 17)
-    ws.set_column(1, 8, 14)
+    ws.set_column(1, 9, 14)
     for i, b in enumerate(report.bad_ratings, start=1):
         when = datetime.fromtimestamp(b["at"], config.tz).replace(tzinfo=None)
         ws.write_datetime(i, 0, when, f.when)
@@ -183,6 +194,7 @@ def _bad(book: Workbook, report: Report, config: HallConfig, f: _Formats, lang: 
         ws.write_string(i, 6, group_name(config, "staff", b["staff"], lang), f.text)
         ws.write_string(i, 7, b["deadline"], f.text)
         ws.write_string(i, 8, t(f"report.rectify.{b['state']}", lang), f.text)
+        ws.write_string(i, 9, b["note"] or "", f.text)
 
 
 def _hourly(book: Workbook, report: Report, config: HallConfig, f: _Formats, lang: str) -> None:

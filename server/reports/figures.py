@@ -504,8 +504,20 @@ def _bad_ratings(
                 "at": e.at,
                 "deadline": deadline.isoformat(),
                 "state": "overdue" if today > deadline else "open",
+                "closed_at": None,
+                "closed_by": None,
+                "note": None,
             }
         )
+        close = data.closes.get(row[I_ID])
+        if close is not None and close.at >= e.at:
+            late = datetime.fromtimestamp(close.at, config.tz).date() > deadline
+            out[-1].update(
+                state="closed_late" if late else "closed",
+                closed_at=close.at,
+                closed_by=close.data["device"],
+                note=close.data["note"],
+            )
     return out
 
 

@@ -67,6 +67,7 @@ class PeriodData:
     details: dict[str, list[Event]] = field(default_factory=dict)
     sessions: list[Event] = field(default_factory=list)  # log in/out, pause/resume, in order
     bad_ratings: list[Event] = field(default_factory=list)  # rated 1 or 2
+    closes: dict[str, Event] = field(default_factory=dict)  # 整改 closed: ticket -> first close
     # cases: id -> (zone, matter, opened_at, done_at, visits, finishing ticket id)
     cases: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # the window and staff of finishing tickets outside the period's tickets
@@ -180,6 +181,17 @@ def _read(conn: sqlite3.Connection, data: PeriodData) -> None:
         event = loads(payload)
         if event["ticket"] in ids:
             data.bad_ratings.append(Event(at, "rated", event))
+    if data.bad_ratings:  # closed by a supervisor, at any time after (up to now)
+        for at, device, payload in conn.execute(
+            "SELECT at, device, payload FROM events WHERE seq >= ? AND type = "
+            "'rectification_closed' ORDER BY seq",
+            (low,),
+        ):
+            event = loads(payload)
+            if at <= data.now:
+                data.closes.setdefault(
+                    event["ticket"], Event(at, "rectification_closed", {**event, "device": device})
+                )
     _read_cases(conn, data, ids)
 
 

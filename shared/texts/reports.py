@@ -68,6 +68,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "report.rectify.open": ("待整改", "open"),
     "report.rectify.overdue": ("已超期", "overdue"),
+    "report.rectify.closed": ("已整改", "closed"),
+    "report.rectify.closed_late": ("超期后整改", "closed after the deadline"),
+    "report.bad.note": ("整改说明", "Note"),
     "report.bad.deadline": ("整改期限", "Put right by"),
     "report.bad.state": ("整改状态", "State"),
     # groupings

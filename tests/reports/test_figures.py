@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
 from reportday import t
 
+from server.hall import Hall, Origin
 from server.reports import source
 from server.reports.figures import GROUPINGS, build, rectify_by, stats
+from shared import commands as c
+from shared.errors import Refused
 
 D24 = date(2026, 11, 24)
 NOW = t(12, day=30)
@@ -157,3 +161,39 @@ def test_poor_ratings_get_a_deadline(report):
 )
 def test_rectify_deadlines_count_the_halls_working_days(config, rated, deadline):
     assert rectify_by(rated, 5, config.hours) == deadline
+
+
+def test_a_supervisor_closes_the_rectification(day_db, tmp_path):
+    """好差评整改 closed through the engine (an admin op, kept as an event), and refused for
+    what is not a 差评, without a note, or for no ticket at all."""
+    db, config = day_db
+    copy = tmp_path / "hall.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    hall = Hall(config, copy)
+    try:
+        admin = Origin("admin")
+        when = t(10, day=27)
+        for command, code in (
+            (c.CloseRectification(ticket="20261124-A002", note="  "), "bad_request"),
+            (c.CloseRectification(ticket="A002", note="已回访"), "unknown_ticket"),
+        ):
+            with pytest.raises(Refused) as info:
+                hall.handle(command, admin, when)
+            assert info.value.code == code
+        label = hall.handle(c.Issue(zone="gongan"), admin, when).reply["ticket"]["id"]
+        with pytest.raises(Refused):  # today's ticket, never rated: not a 差评
+            hall.handle(c.CloseRectification(ticket=label, note="x"), admin, when)
+        hall.handle(
+            c.CloseRectification(ticket="20261124-A002", note="已电话回访，致歉"), admin, when
+        )
+    finally:
+        hall.close()
+    conn = source.connect(copy)
+    try:
+        data = source.read_period(conn, D24, D24, config.tz, NOW)
+    finally:
+        conn.close()
+    (bad,) = build(data, config).bad_ratings
+    assert (bad["state"], bad["note"], bad["closed_by"]) == ("closed", "已电话回访，致歉", "admin")
+    assert bad["closed_at"] == when and bad["deadline"] == "2026-11-29"

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from support import PIN, HubProcess
 
-from shared.client import HubClient
+from shared.client import HubClient, HubError
 from shared.sample import write_hall
 
 CHROMIUM = "/usr/bin/chromium"
@@ -168,3 +168,20 @@ def test_reports_page_and_download(hall):
     assert status == 200 and kind.startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert "服务区" in book.sheetnames and book["服务区"]["A1"].value == "服务区"
+
+
+def test_only_the_admin_closes_a_rectification(hall):
+    proc, tokens = hall
+
+    async def go() -> tuple[str, dict]:
+        async with HubClient(proc.url, device="kiosk-1", token=tokens["kiosk-1"]) as kiosk:
+            try:
+                await kiosk.request("close_rectification", ticket="20261124-A002", note="x")
+            except HubError as e:
+                refused = e.code
+        async with HubClient(proc.url, device="admin", token=tokens["admin"]) as admin:
+            done = await admin.request("close_rectification", ticket="20261124-A002", note="已回访")
+        return refused, done
+
+    refused, done = in_thread(go())
+    assert refused == "forbidden" and done == {}
