@@ -17,6 +17,7 @@ PARTS = (  # one line each
     "server.bench",
     "hardware.cli",
     "voice.cli",
+    "server.reports.cli",
 )
 
 
