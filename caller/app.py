@@ -30,7 +30,9 @@ class CallerApp:
 
     def stop(self) -> None:
         if self.bar is not None:
-            self.bar.scanner.close()
+            self.bar.shutdown()
+        if self.evaluator is not None:
+            self.evaluator.shutdown()
         self.hub.stop()
 
 

@@ -456,23 +456,9 @@ class CallerBar(QWidget):
             dialog: Any = FinishDialog(ticket, tips, self.lang, self)
             dialog.chosen.connect(self._finish_chosen)
         elif action == "transfer":
-            zones = [(z["id"], z["name"]) for z in self.hall.get("zones", [])]
-            windows = [
-                (w["number"], t("caller.transfer.window_item", self.lang, window=w["number"],
-                                name=w.get("staff_name") or w.get("name") or ""))
-                for w in self.hall.get("windows", [])
-                if w["number"] != self.model.number
-            ]  # fmt: skip
-            staff = sorted(
-                {
-                    (w["staff"], t("caller.transfer.staff_item", self.lang,
-                                   name=w.get("staff_name") or w["staff"], id=w["staff"]))
-                    for w in self.hall.get("windows", [])
-                    if w.get("staff") and w.get("staff") != self.model.staff
-                }
-            )  # fmt: skip
-            dialog = TransferDialog(ticket, zones, windows, staff, self.lang, self)
+            dialog = TransferDialog(ticket, *self._targets(), self.lang, self)
             dialog.chosen.connect(lambda fields: self.send("transfer", **fields))
+            self._ask_hall()  # who is at which window now
         elif action == "pause":
             dialog = PauseDialog(list(self.config.pause_reasons), self.lang, self)
             dialog.chosen.connect(lambda reason: self.send("pause", reason=reason))
@@ -490,9 +476,40 @@ class CallerBar(QWidget):
             dialog.chosen.connect(lambda ref: self.send("call_back", ticket=ref))
         else:
             return self.send(action)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
         self.dialog = dialog
         dialog.open()
         return True
+
+    def _targets(
+        self,
+    ) -> tuple[list[tuple[str, str]], list[tuple[int, str]], list[tuple[str, str]]]:
+        """Zones, windows and staff at work, from the hall's latest snapshot, for 转移."""
+        lang, windows = self.lang, self.hall.get("windows", [])
+        zones = [(z["id"], z["name"]) for z in self.hall.get("zones", [])]
+        others = [
+            (w["number"], t("caller.transfer.window_item", lang, window=w["number"],
+                            name=w.get("staff_name") or w.get("name") or ""))
+            for w in windows
+            if w["number"] != self.model.number
+        ]  # fmt: skip
+        staff = sorted(
+            {
+                (w["staff"], t("caller.transfer.staff_item", lang,
+                               name=w.get("staff_name") or w["staff"], id=w["staff"]))
+                for w in windows
+                if w.get("staff") and w.get("staff") != self.model.staff
+            }
+        )  # fmt: skip
+        return zones, others, staff
+
+    def _ask_hall(self) -> None:
+        if self.hub.is_connected and self._hall_rid is None:
+            self._hall_rid = self.hub.request("snapshot", topics=["hall"])
+
+    def _dialog_closed(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def send(self, action: str, *, check: bool = True, **fields: Any) -> bool:
         """Send one action's request, unless another is in flight or (``check``) it does not
@@ -563,7 +580,8 @@ class CallerBar(QWidget):
     # -- the server -------------------------------------------------------------------------------
     def _on_connection(self, up: bool) -> None:
         if up:
-            self._hall_rid = self.hub.request("snapshot", topics=["hall"])
+            self._hall_rid = None
+            self._ask_hall()
         self.refresh()
 
     def _on_snapshot(self, result: dict[str, Any], _why: str) -> None:
@@ -571,6 +589,8 @@ class CallerBar(QWidget):
         if "hall" in topics:
             self.hall = topics["hall"] or {}
             self.model.zone_names.update({z["id"]: z["name"] for z in self.hall.get("zones", [])})
+            if isinstance(self.dialog, TransferDialog):
+                self.dialog.set_targets(*self._targets())
         if self.model.take_snapshot(topics):
             self._schedule_waiting()
         self._follow()
@@ -699,6 +719,20 @@ class CallerBar(QWidget):
                 self.card_issued.emit(card)
         else:
             self.say(t("caller.card.printed", self.lang, card=label), "ok")
+
+    def shutdown(self) -> None:
+        """Before the hub client stops: no more timers, scans or requests."""
+        self.waiting_timer.stop()
+        self.clock.stop()
+        self.scanner.close()
+        for signal, slot in (
+            (self.hub.snapshot, self._on_snapshot),
+            (self.hub.event, self._on_event),
+            (self.hub.connection, self._on_connection),
+            (self.hub.replied, self._on_replied),
+            (self.hub.failed, self._on_failed),
+        ):
+            signal.disconnect(slot)
 
     def closeEvent(self, event: Any) -> None:
         self.scanner.close()

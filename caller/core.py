@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.texts import Text, t
+from shared.texts import TEXTS, Text, t
 
 # Every action of the bar, in the order the panel shows them.
 ACTIONS = (
@@ -233,6 +233,7 @@ class WindowModel:
         if kind == "ticket":
             ticket = event.get("ticket") or {}
             change = event.get("change")
+            started = self.started_local
             if self.ticket and ticket.get("id") == self.ticket.get("id"):
                 if ticket.get("status") in ("called", "serving"):
                     self._set_ticket(ticket, now)
@@ -240,7 +241,7 @@ class WindowModel:
                     self._set_ticket(None, now)
             if change == "finished" and ticket.get("window") == self.number:
                 self.last_finished = dict(ticket)
-                self.day.finished(ticket, self.started_local, now)
+                self.day.finished(ticket, started, now)
             if change == "rated" and ticket.get("window") == self.number:
                 self.day.rated(ticket)
             return change in ("requeued", "transferred", "cancelled", "voided", "missed")
@@ -261,9 +262,12 @@ class WindowModel:
         if "window" in result and isinstance(result["window"], dict):
             self._set_window(result["window"], now)
         ticket = result.get("ticket")
-        if isinstance(ticket, dict) and ticket.get("window") == self.number:
-            if ticket.get("status") in ("called", "serving"):
-                self._set_ticket(ticket, now)
+        if (
+            isinstance(ticket, dict)
+            and ticket.get("window") == self.number
+            and ticket.get("status") in ("called", "serving")
+        ):
+            self._set_ticket(ticket, now)
 
     def take_waiting(self, result: Mapping[str, Any]) -> None:
         self.waiting = list(result.get("tickets") or [])
@@ -416,8 +420,6 @@ def outcome(action: str, ok: bool, body: Mapping[str, Any], lang: str = "zh_CN")
     ticket = body.get("ticket") if isinstance(body.get("ticket"), dict) else None
     label = ticket.get("label", "") if ticket else ""
     key = f"caller.done.{action}"
-    from shared.texts import TEXTS
-
     if key not in TEXTS:
         return Outcome("", "ok")
     return Outcome(t(key, lang, ticket=label), "ok")

@@ -38,7 +38,7 @@ def _button(text: str, name: str, role: str = "") -> QPushButton:
 class FinishDialog(QDialog):
     """办结: 已办结, or 需再次前来 with the card's tips (the matter's list, and free text)."""
 
-    chosen = Signal(bool, list)  # case_done, tips
+    chosen = Signal(bool, object)  # case_done, tips (a list)
 
     def __init__(
         self, ticket: dict[str, Any], tips: list[str], lang: str, parent: QWidget | None = None
@@ -51,10 +51,10 @@ class FinishDialog(QDialog):
         question.setProperty("role", "heading")
         layout.addWidget(question)
         row = QHBoxLayout()
-        self.done = _button(t("caller.finish.done", lang), "finish-done", "primary")
-        self.again = _button(t("caller.finish.again", lang), "finish-again")
-        row.addWidget(self.done)
-        row.addWidget(self.again)
+        self.done_button = _button(t("caller.finish.done", lang), "finish-done", "primary")
+        self.again_button = _button(t("caller.finish.again", lang), "finish-again")
+        row.addWidget(self.done_button)
+        row.addWidget(self.again_button)
         layout.addLayout(row)
         self.card = QWidget()
         cl = QVBoxLayout(self.card)
@@ -77,14 +77,14 @@ class FinishDialog(QDialog):
         layout.addWidget(self.card)
         cancel = _button(t("caller.dialog.cancel", lang), "finish-cancel", "quiet")
         layout.addWidget(cancel)
-        self.done.clicked.connect(lambda: self._choose(True))
-        self.again.clicked.connect(self._show_card)
+        self.done_button.clicked.connect(lambda: self._choose(True))
+        self.again_button.clicked.connect(self._show_card)
         self.issue.clicked.connect(lambda: self._choose(False))
         cancel.clicked.connect(self.reject)
 
     def _show_card(self) -> None:
         self.card.show()
-        self.again.setEnabled(False)
+        self.again_button.setEnabled(False)
         self.adjustSize()
 
     def selected_tips(self) -> list[str]:
@@ -119,23 +119,18 @@ class TransferDialog(QDialog):
         self.to_zone = QRadioButton(t("caller.transfer.to_zone", lang))
         self.to_window = QRadioButton(t("caller.transfer.to_window", lang))
         self.to_staff = QRadioButton(t("caller.transfer.to_staff", lang))
-        self.zone = QComboBox()
-        self.zone.setObjectName("transfer-zone")
-        for zid, name in zones:
-            self.zone.addItem(name, zid)
-        self.window = QComboBox()
-        self.window.setObjectName("transfer-window")
-        for number, text in windows:
-            self.window.addItem(text, number)
-        self.staff = QComboBox()
-        self.staff.setObjectName("transfer-staff")
-        self.staff.setEditable(True)  # a colleague not logged in: type the 工号
-        for sid, text in staff:
-            self.staff.addItem(text, sid)
+        self.zone_box = QComboBox()
+        self.zone_box.setObjectName("transfer-zone")
+        self.window_box = QComboBox()
+        self.window_box.setObjectName("transfer-window")
+        self.staff_box = QComboBox()
+        self.staff_box.setObjectName("transfer-staff")
+        self.staff_box.setEditable(True)  # a colleague not logged in: type the 工号
+        self.set_targets(zones, windows, staff)
         for radio, combo in (
-            (self.to_zone, self.zone),
-            (self.to_window, self.window),
-            (self.to_staff, self.staff),
+            (self.to_zone, self.zone_box),
+            (self.to_window, self.window_box),
+            (self.to_staff, self.staff_box),
         ):
             self.kind.addButton(radio)
             row = QHBoxLayout()
@@ -167,19 +162,41 @@ class TransferDialog(QDialog):
         self.ok.clicked.connect(self._choose)
         cancel.clicked.connect(self.reject)
 
+    def set_targets(
+        self,
+        zones: list[tuple[str, str]],
+        windows: list[tuple[int, str]],
+        staff: list[tuple[str, str]],
+    ) -> None:
+        """Fill (or refill, when the hall's latest state arrives) the three lists, keeping
+        what is picked."""
+        for box, items in (
+            (self.zone_box, zones),
+            (self.window_box, windows),
+            (self.staff_box, staff),
+        ):
+            keep = box.currentData()
+            typed = box.currentText() if box.isEditable() else ""
+            box.clear()
+            for data, text in items:
+                box.addItem(text, data)
+            if keep is not None and box.findData(keep) >= 0:
+                box.setCurrentIndex(box.findData(keep))
+            elif typed:
+                box.setEditText(typed)
+
     def fields(self) -> dict[str, Any]:
         out: dict[str, Any] = {"at_head": self.at_head.isChecked()}
         if self.to_zone.isChecked():
-            out["to_zone"] = self.zone.currentData()
+            out["to_zone"] = self.zone_box.currentData()
         elif self.to_window.isChecked():
-            out["to_window"] = self.window.currentData()
+            out["to_window"] = self.window_box.currentData()
         else:
-            data = self.staff.currentData()
-            text = self.staff.currentText().strip()
+            data = self.staff_box.currentData()
+            text = self.staff_box.currentText().strip()
             # a typed 工号 has no data, or the text no longer matches the item picked
-            out["to_staff"] = (
-                data if data and self.staff.itemText(self.staff.currentIndex()) == text else text
-            )
+            picked = self.staff_box.itemText(self.staff_box.currentIndex()) == text
+            out["to_staff"] = data if data and picked else text
         note = self.note.text().strip()
         if note:
             out["note"] = note

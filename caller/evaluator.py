@@ -139,6 +139,17 @@ class EvaluatorWindow(QWidget):
         self.banner.set_connected(hub.is_connected)
         self.show_state()
 
+    def shutdown(self) -> None:
+        for timer in (self.timeout, self.thanks_timer, self.tick):
+            timer.stop()
+        for signal, slot in (
+            (self.hub.event, self._on_event),
+            (self.hub.snapshot, self._on_snapshot),
+            (self.hub.replied, self._on_reply),
+            (self.hub.failed, self._on_reply),
+        ):
+            signal.disconnect(slot)
+
     def _label(self, text: str, role: str) -> QLabel:
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -124,3 +124,35 @@ def login(qtbot: Any, bar: CallerBar, staff: str, pin: str = PIN) -> None:
 
 
 LoginFn = Callable[..., None]
+
+
+def db_rows(server: ServerProcess, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Read the hall's database as the reports would (read-only)."""
+    import sqlite3
+
+    with sqlite3.connect(server.db_uri, uri=True) as db:
+        return list(db.execute(sql, args))
+
+
+def pick(qtbot: Any, bar: CallerBar, label: str, action: str) -> None:
+    """In the open pick dialog (选呼, 回呼), choose ``label`` and wait for the reply."""
+    from caller.dialogs import PickDialog
+
+    dialog = bar.dialog
+    assert isinstance(dialog, PickDialog)
+    rows = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    row = next(i for i, text in enumerate(rows) if text.split()[0] == label)
+    dialog.pick(row)
+    with qtbot.waitSignal(bar.shown, timeout=8000, check_params_cb=lambda a: a == action):
+        click(qtbot, dialog.ok)
+
+
+def scan(qtbot: Any, bar: CallerBar, code: str) -> None:
+    """A keyboard-wedge scanner reading ``code``: keys at machine speed into the focused bar."""
+    from PySide6.QtWidgets import QApplication
+
+    bar.activateWindow()
+    bar.setFocus()
+    target = QApplication.focusWidget() or bar
+    qtbot.keyClicks(target, code)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
