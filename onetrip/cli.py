@@ -16,6 +16,7 @@ PARTS = (
     "server.demo",
     "server.bench",
     "hardware.cli",
+    "voice.cli",
     "caller.cli",
 )
 
