@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from apps.caller.clerk import Callers, Kiosk, click, db_rows, login, pick, press_and_wait, scan
 from hub.conftest import ServerProcess
 from PySide6.QtCore import QEvent, Qt
@@ -215,10 +214,6 @@ def test_waiting_list_first_is_what_call_next_calls(
     assert len(drain_in_order(qtbot, bar)) == 4
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the engine's one queue order for `waiting` (the rings branch, issue #9)",
-)
 def test_waiting_list_is_what_call_next_calls_and_choose_call(
     callers: Callers, kiosk: Kiosk, qtbot: Any
 ) -> None:
