@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QApplication
 from qtkit.app import apply_theme, start_app
 from qtkit.hubclient import QtHubClient
 from qtkit.theme import Sizes, style_sheet
-from qtkit.units import units_for_screen
+from qtkit.units import Units, units_for_screen
 
 from .bar import CallerBar
 from .config import CallerConfig
 from .evaluator import EvaluatorWindow
+
+DESKTOP_DPI = 96.0  # the logical pixels per inch of a desktop at 100 %
 
 
 @dataclass
@@ -56,7 +58,10 @@ def build(
 ) -> CallerApp:
     """The app's windows on a started hub client (not shown yet)."""
     app = app or start_app("onetrip-caller")
-    apply_theme(app, Sizes.for_units(units_for_screen(), touch=False))
+    # The bar is a desktop window beside the business system: it follows the OS scaling (a
+    # clerk who sets Windows to 150 % wants it 1.5 times as large), in logical pixels at the
+    # desktop's 96 per inch. The evaluator is a touch screen: sized from its glass.
+    apply_theme(app, Sizes.for_units(Units(DESKTOP_DPI), touch=False))
     hub = make_hub(config)
     bar = None if evaluator_only else CallerBar(config, hub)
     evaluator = None
