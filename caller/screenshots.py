@@ -28,12 +28,16 @@ from shared.sample import write_hall
 PIN = "123456"
 
 
-def _server(folder: Path) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
+def start_sample_server(
+    folder: Path, *extra: str
+) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
+    """``onetrip server`` on the sample hall (open at any hour) in ``folder``: the process,
+    its URL and the device tokens."""
     path = folder / "hall.toml"
     creds = write_hall(path, pin=PIN, fast=True, force=True, always_open=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "server.hub", "--config", str(path), "--db", str(folder / "hall.db"),
-         "--host", "127.0.0.1", "--port", "0"],
+         "--host", "127.0.0.1", "--port", "0", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     assert proc.stdout is not None
@@ -71,7 +75,7 @@ def main(out: Path, scale: float = 1.0) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = start_app("onetrip-caller")
     with tempfile.TemporaryDirectory(prefix="onetrip-shots-") as tmp:
-        proc, url, tokens = _server(Path(tmp))
+        proc, url, tokens = start_sample_server(Path(tmp))
         made = None
         try:
             _issue(url, tokens["admin"])

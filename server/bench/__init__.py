@@ -36,6 +36,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from caller.bench import bench as caller
 from voice.bench import bench as voice
 
 from .hall import write_big_hall
@@ -330,6 +331,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "throughput": throughput,
         "busyday": busyday,
         "voice": voice,
+        "caller": caller,
     }
     unknown = [which for which in args.which if which not in benches]
     if unknown:
