@@ -121,6 +121,7 @@ class CallerBar(QWidget):
         self._cards: dict[str, dict[str, Any]] = {}  # card label -> card, issued here
         self._card_for_finish: str | None = None
         self._redeeming = False
+        self._listed: tuple[Any, ...] | None = None
         self._expanded = False
         self.printer = _CardPrinter(config.printer)
         self.printer.done.connect(self._printed)
@@ -410,8 +411,16 @@ class CallerBar(QWidget):
         self.counts.setText(
             "  ".join(t("caller.waiting.counts", lang, zone=z, n=n) for z, n in m.zone_counts())
         )
-        self.waiting_list.clear()
         mine = {f.get("id") for f in m.followups}
+        key = tuple((x.get("id"), x.get("id") in mine) for x in m.waiting)
+        if key != self._listed:  # rebuilt only when it changed: refresh runs on every push
+            self._listed = key
+            self._fill_waiting(mine)
+        self._show_day()
+
+    def _fill_waiting(self, mine: set[Any]) -> None:
+        m, lang = self.model, self.lang
+        self.waiting_list.clear()
         if not m.waiting:
             self.waiting_list.addItem(t("caller.waiting.empty", lang))
         for ticket in m.waiting:
@@ -420,9 +429,10 @@ class CallerBar(QWidget):
                 f"{star}{ticket.get('label')}  {kind_line(ticket, lang)}  "
                 f"{ticket.get('matter_name') or ticket.get('zone_name') or ''}"
             )
-            item.setData(Qt.ItemDataRole.UserRole, ticket.get("id"))
             self.waiting_list.addItem(item)
-        d = m.day
+
+    def _show_day(self) -> None:
+        d, lang = self.model.day, self.lang
         text = t(
             "caller.day.figures",
             lang,
