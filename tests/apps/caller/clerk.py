@@ -33,7 +33,12 @@ def caller_config(
         window=window,
         printer=printer,
         tips={"qysl": ("请带齐补正材料原件", "全体股东签字的章程"), "default": ("请携带本卡",)},
-        evaluator=EvaluatorConfig(enabled=evaluator, timeout=kw.pop("timeout", 30), thanks=1),
+        evaluator=EvaluatorConfig(
+            enabled=evaluator,
+            timeout=kw.pop("timeout", 30),
+            thanks=1,
+            photos=kw.pop("photos", ""),
+        ),
         request_timeout=kw.pop("request_timeout", 8.0),
         **kw,
     )

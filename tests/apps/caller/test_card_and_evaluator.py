@@ -203,3 +203,26 @@ def test_a_standalone_evaluator_and_a_rating_given_elsewhere(
     qtbot.waitUntil(lambda: screen.state == THANKS)
     rows = db_rows(hall_server, "SELECT rating FROM tickets WHERE status = 'done'")
     assert rows == [(5,)]
+
+
+def test_english_and_a_staff_photo(
+    callers: Callers, kiosk: Kiosk, tmp_path: Any, qtbot: Any
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    photo = QImage(120, 160, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#336699"))
+    assert photo.save(str(tmp_path / "s001.png"))
+    app = callers(3, evaluator=True, lang="en", photos=str(tmp_path))
+    bar, screen = app.bar, app.evaluator
+    assert bar is not None and screen is not None
+    assert bar.state.text() == "Logged out" and bar.buttons["call_next"].text() == "Call next"
+    login(qtbot, bar, "s001", "000000")
+    assert bar.message.text() == "Wrong staff id or PIN"  # the server's English message
+    login(qtbot, bar, "s001")
+    assert bar.state.text() == "Idle"
+    qtbot.waitUntil(
+        lambda: screen.idle_photo.pixmap() is not None and not screen.idle_photo.pixmap().isNull()
+    )
+    assert screen.idle_photo.pixmap().height() == 160
+    assert "Served by" in screen.idle_staff.text()
