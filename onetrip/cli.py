@@ -18,6 +18,7 @@ PARTS = (  # one line each
     "hardware.cli",
     "voice.cli",
     "server.reports.cli",
+    "caller.cli",
 )
 
 

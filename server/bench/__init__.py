@@ -36,6 +36,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from caller.bench import bench as caller
 from server.reports.bench import bench as reports_bench
 from voice.bench import bench as voice
 
@@ -332,6 +333,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "busyday": busyday,
         "voice": voice,
         "reports": reports_bench,
+        "caller": caller,
     }
     unknown = [which for which in args.which if which not in benches]
     if unknown:
