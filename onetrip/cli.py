@@ -11,6 +11,7 @@ import sys
 
 # Modules whose ``register(subparsers)`` adds subcommands, in the order --help shows them.
 PARTS = ("server.cli", "server.hub.cli", "server.demo", "server.bench", "hardware.cli")
+PARTS += ("display.cli",)
 
 
 def build_parser() -> argparse.ArgumentParser:
