@@ -97,10 +97,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     app = start_app("onetrip-display")
     units = units_for_screen(dpi=config.dpi, diagonal_inches=config.diagonal_inches, size=size)
+    from voice import VoiceUnavailable
+
     try:
-        voice = make_voice(config.voice, base=args.config.parent)
-    except Exception as exc:  # an engine that cannot start says why, in both languages
-        print(f"onetrip display: {exc}", file=sys.stderr)
+        voice = make_voice(config.voice)
+    except VoiceUnavailable as exc:  # e.g. engine = "qt" where no Mandarin voice exists
+        print(f"onetrip display: {exc.both()}", file=sys.stderr)
         return 2
     display = DisplayApp(config, units, voice=voice)
     if size:

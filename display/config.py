@@ -2,14 +2,14 @@
 
 ``load_display_config`` returns a complete ``DisplayConfig`` or raises
 ``shared.config.ConfigError`` listing every problem as ``file: key: reason``. ``SAMPLE`` is
-what ``onetrip display init`` writes. The ``[voice]`` table is kept as it is and handed to the
-voice package, which checks it.
+what ``onetrip display init`` writes. The ``[voice]`` table is read by the voice package
+(``voice.VoiceConfig``, see docs/voice.md); its problems are listed with the others.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from shared.config import ConfigError, read_toml
 from shared.devconfig import read_hub
 from shared.texts import t
 from shared.tomlreader import TomlReader
+from voice import VoiceConfig
 
 TOKEN_ENV = "ONETRIP_DISPLAY_TOKEN"
 MODES = ("hall", "window")
@@ -36,7 +37,7 @@ class DisplayConfig:
     timezone: str = "Asia/Shanghai"  # until the hall says its own
     highlight_seconds: float = 6.0
     photos: Path | None = None  # a folder of <staff id>.jpg/.png for the window screen
-    voice: dict[str, Any] = field(default_factory=dict)
+    voice: VoiceConfig | None = None  # None: silent (a window screen without [voice])
     request_timeout: float = 5.0
     file: str = "<display config>"
 
@@ -75,8 +76,17 @@ def parse_display_config(
     dpi = r.number(screen, "screen.dpi", 0.0, low=0) or None
     diagonal = r.number(screen, "screen.diagonal_inches", 0.0, low=0) or None
     r.unknown(screen, "screen.", {"dpi", "diagonal_inches"})
-    voice = r.table(raw, "voice", required=False)
+    voice_table = r.table(raw, "voice", required=False)
     r.unknown(raw, "", {"hub", "display", "screen", "voice"})
+    # The hall board speaks unless told not to; a window screen only with a [voice] table.
+    voice: VoiceConfig | None = None
+    if mode == "hall" or "voice" in raw:
+        try:
+            voice = VoiceConfig.from_table(voice_table, file=file)
+            if voice.pack is not None and not voice.pack.is_absolute():
+                voice = replace(voice, pack=(base or Path.cwd()) / voice.pack)  # beside the file
+        except ConfigError as e:
+            r.issues.extend(e.issues)
     if r.issues:
         raise ConfigError(r.issues)
     return DisplayConfig(
@@ -92,7 +102,7 @@ def parse_display_config(
         timezone=timezone,
         highlight_seconds=highlight,
         photos=photos,
-        voice=dict(voice),
+        voice=voice,
         request_timeout=hub.request_timeout,
         file=file,
     )
@@ -129,5 +139,8 @@ diagonal_inches = 55
 
 [voice]
 # 语音播报（见 docs/voice.md）/ announcements (see docs/voice.md)
-# engine = "clips"               # clips | qt | chip | none
+# 综合屏默认播报；窗口屏有 [voice] 表才播报 / the hall board speaks by default
+engine = "clips"                 # clips | qt | chip | none
+# repeats = 2                    # 每次呼叫播报几遍 / each call read this many times
+# pack = "voice-pack"            # 大厅自录语音包目录 / a hall's own recorded pack
 """

@@ -1,18 +1,20 @@
-"""The one place where a board hands its calls to the voice.
+"""The one place where a board hands its calls to the voice (the ``voice`` package).
 
-A board calls ``voice.on_push(push)`` for every push it takes (the voice picks the calls and
-recalls out of them) and ``voice.close()`` when it stops. ``make_voice`` builds the
-announcer the display's ``[voice]`` table asks for; with no voice package, or ``engine =
-"none"``, it is ``Silent``.
+A board calls ``voice.on_push(push)`` for every live push that brought a call or a recall
+(never for a snapshot's history) and ``voice.close()`` when it stops. ``make_voice`` builds the
+announcer the display's ``[voice]`` table asks for (``voice.qtplayer.QtAnnouncer``: one at a
+time, never cut off, repeats, a chime, stale ones dropped, quiet hours); ``engine = "none"``
+is ``Silent``. An engine that cannot work here (``qt`` without a Mandarin voice) raises
+``voice.VoiceUnavailable`` with a bilingual message: the display refuses to start.
 """
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from typing import Any, Protocol
 
-log = logging.getLogger(__name__)
+from PySide6.QtCore import QObject
+
+from voice import Sink, VoiceConfig
 
 
 class Voice(Protocol):
@@ -31,29 +33,13 @@ class Silent:
         pass
 
 
-class Recorder:
-    """Keeps the pushes it is handed (tests, and the bench's check that voice saw every call)."""
-
-    def __init__(self) -> None:
-        self.pushes: list[dict[str, Any]] = []
-
-    def on_push(self, push: dict[str, Any]) -> object:
-        self.pushes.append(push)
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-def make_voice(table: dict[str, Any], *, base: Path | None = None) -> Voice:
-    """The announcer for a display's ``[voice]`` table."""
-    engine = str(table.get("engine", "clips"))
-    if not table or engine == "none":
+def make_voice(
+    config: VoiceConfig | None, *, parent: QObject | None = None, sink: Sink | None = None
+) -> Voice:
+    """The announcer for a display's voice settings (None or engine ``none``: silent).
+    ``sink`` replaces the audio output of the ``clips`` engine (tests, the bench)."""
+    if config is None or config.engine == "none":
         return Silent()
-    try:
-        from voice import qt_announcer  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("voice: the voice package is not installed here; the board stays silent")
-        return Silent()
-    announcer: Voice = qt_announcer(table, base=base)
-    return announcer
+    from voice.qtplayer import QtAnnouncer
+
+    return QtAnnouncer.from_config(config, parent, sink=sink)

@@ -116,6 +116,7 @@ def make_display(
     mode: str = "hall",
     window: int | None = None,
     size: tuple[int, int, float] = SIZES["1080p"],
+    voice: Any = None,
     **config: Any,
 ) -> DisplayApp:
     device = "display-hall" if mode == "hall" else "display-2f"
@@ -126,6 +127,7 @@ def make_display(
     app = DisplayApp(
         cfg,
         Units.from_diagonal(inches, width, height),
+        voice=voice,
         client_options={"backoff": (0.05, 0.3)},
     )
     qtbot.addWidget(app.widget)

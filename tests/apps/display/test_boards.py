@@ -141,3 +141,27 @@ def test_a_new_day_clears_the_board(qtbot, app_hall, tmp_path, displays, make_dr
         assert board.offline.isHidden()
     finally:
         server.kill()
+
+
+def test_calls_are_announced_in_order(qtbot, hall_server, driver, displays):
+    """The board hands each live call to the voice: the default clip pack's audio, a chime and
+    the readings, one after another, reaches the sink; a snapshot's history is not read."""
+    import time
+
+    from display.voicehook import make_voice
+    from voice import RecordingSink, VoiceConfig
+
+    driver.issue("shangshi", 3)
+    driver.login(1, "s001")
+    first = driver.call_next(1)  # before the board: history, not news
+    sink = RecordingSink(clock=time.time, auto=True)
+    voice = make_voice(VoiceConfig.from_table({"repeats": 1}), sink=sink)
+    hall = displays(hall_server.url, voice=voice)
+    qtbot.waitUntil(lambda: hall.widget.number.full == first, timeout=WAIT)
+    assert sink.played == []
+    driver.request("caller-1", "recall", window=1)
+    qtbot.waitUntil(lambda: len(sink.played) >= 2, timeout=WAIT)  # chime, reading
+    assert sink.overlaps == 0
+    started = [r.started for r in sink.played]
+    assert started == sorted(started) and all(r.audio.seconds > 0.1 for r in sink.played)
+    voice.close()
