@@ -16,14 +16,10 @@ from pathlib import Path
 
 from shared import eventloop
 
+from .sizes import SCREENS, WINDOW_SCREEN
 from .stage import Stage, morning
 
-HALL_SIZES = {
-    "display-hall-1080p.png": (1920, 1080, 55.0),
-    "display-hall-4k.png": (3840, 2160, 65.0),
-    "display-hall-portrait.png": (1080, 1920, 55.0),
-}
-WINDOW_SIZE = (1280, 800, 10.1)
+HALL_SIZES = {f"display-hall-{name}.png": size for name, size in SCREENS.items()}
 
 
 def save_all(out: Path) -> list[Path]:
@@ -34,7 +30,7 @@ def save_all(out: Path) -> list[Path]:
         eventloop.run(morning(stage))
         for name, (w, h, inches) in HALL_SIZES.items():
             saved.append(qt_shot(stage, out / name, "hall", w, h, inches))
-        w, h, inches = WINDOW_SIZE
+        w, h, inches = WINDOW_SCREEN
         saved.append(qt_shot(stage, out / "display-window.png", "window", w, h, inches, window=2))
         web = web_shot(stage, out / "display-web.png")
         if web is not None:

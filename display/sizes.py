@@ -90,3 +90,12 @@ class WindowSizes:
             small=max(round(ref * 0.045), 10),
             gap=max(round(ref * 0.015), 4),
         )
+
+
+# The screens the boards are laid out for and measured on: width, height, diagonal inches.
+SCREENS: dict[str, tuple[int, int, float]] = {
+    "1080p": (1920, 1080, 55.0),
+    "4k": (3840, 2160, 65.0),
+    "portrait": (1080, 1920, 55.0),
+}
+WINDOW_SCREEN = (1280, 800, 10.1)  # a 10" screen above a window

@@ -13,11 +13,10 @@ from support import PIN
 
 from display.app import DisplayApp
 from display.config import DisplayConfig
+from display.sizes import SCREENS
 from qtkit.units import Units
 from shared import eventloop
 from shared.client import HubClient
-
-SIZES = {"1080p": (1920, 1080, 55.0), "4k": (3840, 2160, 65.0), "portrait": (1080, 1920, 55.0)}
 
 
 class Driver:
@@ -98,8 +97,8 @@ def displays(qtbot: Any, app_hall: Any) -> Iterator[Any]:
     one made is stopped at the end."""
     made: list[DisplayApp] = []
 
-    def make(url: str, **options: Any) -> DisplayApp:
-        app = make_display(qtbot, url, app_hall.tokens, **options)
+    def make(url: str, tokens: dict[str, str] | None = None, **options: Any) -> DisplayApp:
+        app = make_display(qtbot, url, tokens or app_hall.tokens, **options)
         made.append(app)
         return app
 
@@ -115,7 +114,7 @@ def make_display(
     *,
     mode: str = "hall",
     window: int | None = None,
-    size: tuple[int, int, float] = SIZES["1080p"],
+    size: tuple[int, int, float] = SCREENS["1080p"],
     voice: Any = None,
     **config: Any,
 ) -> DisplayApp:
