@@ -12,10 +12,13 @@ the snapshot again on every connection, keeping the last state with a 连接中�
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from shared.config import HallConfig
 from shared.texts import TEXTS, t
@@ -41,6 +44,59 @@ def hall_info(config: HallConfig, now: float | None = None) -> dict[str, Any]:
         "hours_today": hours_today(config, now),
         "time": now,
     }
+
+
+# -- the announcements, for the browser's own audio -----------------------------------------
+_LABEL = re.compile(r"[A-Z]{1,3}[0-9]{1,5}")
+
+
+@functools.lru_cache(maxsize=1)
+def _pack() -> Any:
+    from voice import Pack
+
+    return Pack.load()
+
+
+@functools.lru_cache(maxsize=256)
+def say_wav(ticket: str, window: int, recall: int, repeats: int) -> bytes:
+    """A call read by the hall's default clip pack (the Qt board's own ``clips`` voice): the
+    chime, then the sentence ``repeats`` times, as one WAV."""
+    from voice import Audio, Wording
+    from voice.wording import CHIME, call_text, read_zh
+
+    pack = _pack()
+    clips = pack.loader()
+    call = {"ticket": ticket, "window": window, "recall": recall,
+            "how": "recall" if recall else "next"}  # fmt: skip
+    names = read_zh(call_text(call, Wording.default()), pack.words)
+    gap = Audio.silence(pack.rate, 0.4).frames
+    spoken = clips.render(names).frames
+    frames = clips.get(CHIME).frames + Audio.silence(pack.rate, 0.1).frames
+    frames += gap.join([spoken] * repeats)
+    return bytes(Audio(pack.rate, frames).wav_bytes())
+
+
+def say(query: str) -> tuple[int, bytes, str]:
+    """``/display/say.wav?ticket=A001&window=3&recall=0&repeats=2``: (status, body, type)."""
+    q = {k: v[0] for k, v in parse_qs(query).items()}
+    ticket = q.get("ticket", "").upper()
+    try:
+        window, recall = int(q.get("window", "")), int(q.get("recall", "0"))
+        repeats = int(q.get("repeats", "2"))
+    except ValueError:
+        window = recall = repeats = -1
+    if (
+        not _LABEL.fullmatch(ticket)
+        or not (1 <= window <= 999)
+        or not (0 <= recall <= 9)
+        or not (1 <= repeats <= 3)
+    ):
+        message = "ticket=A001&window=3[&recall=N][&repeats=1..3]"
+        return 400, f"{t('hub.not_found')} / {message}".encode(), "text/plain; charset=utf-8"
+    try:
+        return 200, say_wav(ticket, window, recall, repeats), "audio/wav"
+    except Exception as e:  # no pack here, or a clip it lacks: the page stays silent
+        return 503, f"voice: {e}".encode(), "text/plain; charset=utf-8"
 
 
 def _texts() -> str:
@@ -84,7 +140,7 @@ footer{display:flex;justify-content:space-between;padding:.5vh 2vw;font-size:2vh
 color:#CFE0F5}#offline{background:#8C1D18;color:#fff;font-weight:700;padding:0 1vw;
 border-radius:4px}#offline[hidden]{display:none}
 #audio{position:fixed;bottom:4vh;right:2vw;background:#0B3C7D;padding:1vh 1vw;
-border-radius:6px;font-size:2vh}
+border-radius:6px;font-size:2vh}#audio[hidden]{display:none}
 @media (orientation:portrait){main.board{grid-template-columns:1fr}#number{font-size:10vh}}
 """
 
@@ -185,13 +241,23 @@ const timeFmt = new Intl.DateTimeFormat('zh-CN', {timeZone: HALL.timezone, hour:
 function tick(){ const now = new Date(Date.now() + skew);
   $('clock').textContent = timeFmt.format(now); $('date').textContent = dateFmt.format(now);
   if (notices.length) drawNotices(); }
-// voice: the browser speaks only after a first gesture on pages that need one
-let audioOn = false;
-function speak(call){ if (!audioOn || !window.speechSynthesis) return;
-  const u = new SpeechSynthesisUtterance(call.announce.zh_CN); u.lang = 'zh-CN';
-  window.speechSynthesis.speak(u); }
-document.addEventListener('click', () => { audioOn = true; $('audio').hidden = true; });
-$('audio').textContent = tx('display.web.audio');
+// voice: the hall's clip pack, rendered by the hub, one announcement at a time, never cut
+// off; one older than a minute is dropped. Browsers that need a first gesture get a prompt.
+const said = [], queue = []; let playing = false;
+const player = new Audio();
+function speak(call){ if (q.get('voice') === 'off') return;
+  queue.push({at: Date.now(), url: '/display/say.wav?ticket=' + encodeURIComponent(call.ticket)
+    + '&window=' + call.window + '&recall=' + (isRecall(call) ? call.recall : 0)});
+  if (!playing) next(); }
+function next(){ while (queue.length && Date.now() - queue[0].at > 60000) queue.shift();
+  if (!queue.length) { playing = false; return; }
+  const item = queue.shift(); playing = true; player.src = item.url;
+  player.play().then(() => { said.push(item.url); document.body.dataset.said = said.length; })
+    .catch(() => { $('audio').hidden = false; playing = false; queue.unshift(item); }); }
+player.onended = next; player.onerror = () => { playing = false; next(); };
+document.addEventListener('click', () => { $('audio').hidden = true;
+  player.muted = false; if (!playing) next(); });
+$('audio').textContent = tx('display.web.audio'); $('audio').hidden = true;
 const H = HALL.hours_today;
 $('hours').textContent = H === null ? '' : (H.length ? tx('display.hours', {hours: H.join(' ')})
   : tx('display.hours_closed'));

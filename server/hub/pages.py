@@ -23,7 +23,7 @@ from shared.errors import Refused
 from shared.protocol import VERSION, encode
 from shared.texts import t
 
-from .board import board_page, hall_info, unknown_ticket_page
+from .board import board_page, hall_info, say, unknown_ticket_page
 from .html import TICKET_PAGE, page
 
 if TYPE_CHECKING:
@@ -86,6 +86,8 @@ class Pages:
             return html_response(200, board_page(self.hub.config))
         if path == "/display/hall.json":
             return json_response(200, hall_info(self.hub.config))
+        if path == "/display/say.wav":
+            return respond(*say(urlsplit(request.path).query), cache=True)
         m = _TICKET.fullmatch(path)
         if m:
             if self.hub.committer.busy:

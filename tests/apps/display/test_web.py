@@ -79,10 +79,13 @@ def test_web_board_calls_recalls_and_survives_a_restart(chrome, hall_server, dri
     h, m = int(shown[:2]), int(shown[3:5])
     assert abs((h * 60 + m) - (hall_now.hour * 60 + hall_now.minute)) in (0, 1, 1439)
 
-    # a call appears at once, large
+    # a call appears at once, large, and is heard: the first gesture unlocks the audio
+    chrome.find_element("tag name", "header").click()
     first = driver.call_next(1)
     until(lambda: text(chrome, "number") == first)
     assert text(chrome, "line") == f"请{first}号到1号窗口办理"
+    until(lambda: js(chrome, "return document.body.dataset.said") == "1")
+    assert js(chrome, "return said[0]") == f"/display/say.wav?ticket={first}&window=1&recall=0"
     second = driver.call_next(2)
     until(lambda: text(chrome, "number") == second)
     assert recent(chrome) == [first]
@@ -150,3 +153,18 @@ def test_ticket_pages(chrome, hall_server, driver):
     assert (
         js(chrome, "return getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)"
     )
+
+
+def test_the_announcement_audio(hall_server):
+    url = f"{hall_server.http}/display/say.wav?ticket=A001&window=12&recall=1"
+    with urllib.request.urlopen(url, timeout=10) as r:
+        assert r.headers["Content-Type"] == "audio/wav"
+        wav = r.read()
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE" and len(wav) > 16_000 * 2  # > 1 s
+    for bad in ("ticket=A001", "ticket=<x>&window=1", "ticket=A001&window=0", "window=3"):
+        try:
+            urllib.request.urlopen(f"{hall_server.http}/display/say.wav?{bad}", timeout=5)
+        except urllib.error.HTTPError as e:
+            assert e.code == 400
+        else:
+            pytest.fail(f"{bad} was answered")
