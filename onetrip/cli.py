@@ -10,8 +10,15 @@ import logging
 import sys
 
 # Modules whose ``register(subparsers)`` adds subcommands, in the order --help shows them.
-PARTS = ("server.cli", "server.hub.cli", "server.demo", "server.bench", "hardware.cli", "voice.cli")
-PARTS += ("display.cli",)
+PARTS = (  # one line each
+    "server.cli",
+    "server.hub.cli",
+    "onetrip.demo",
+    "server.bench",
+    "hardware.cli",
+    "voice.cli",
+    "display.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
