@@ -117,12 +117,13 @@ class DisplayApp(QObject):
 
     def on_connection(self, up: bool) -> None:
         if self.model.set_connected(up):
-            self._render(Change())
+            self._render(Change(frozenset({"connection"})))
         if up and isinstance(self.widget, HallBoard):
             self.fetch_info()
 
     def _render(self, change: Change) -> None:
-        self.widget.render(self.model)  # type: ignore[arg-type]
+        parts = change.parts or frozenset({"all"})
+        self.widget.render(self.model, parts)  # type: ignore[arg-type]
         self.changed.emit()
 
     # -- the hall's time zone and hours -------------------------------------------------------

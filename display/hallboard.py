@@ -99,9 +99,15 @@ class WindowChip(QLabel):
 
     def show_window(self, w: WindowState) -> None:
         head = t("display.window_n", "zh_CN", n=w.number)
-        self.full = f"{head}\n{window_state_text(w)}"
-        self.state = w.status
-        self._restyle()
+        full = f"{head}\n{window_state_text(w)}"
+        if (full, w.status) == (self.full, self.state):
+            return
+        restyle = w.status != self.state or not self.styleSheet()
+        self.full, self.state = full, w.status
+        if restyle:
+            self._restyle()
+        else:
+            self._elide()
 
     def set_px(self, px: int) -> None:
         if px != self.px:
@@ -320,20 +326,28 @@ class HallBoard(QWidget):
         if self.model is not None:
             self._notices(now)
 
-    def render(self, model: Board) -> None:
+    def render(self, model: Board, parts: frozenset[str] = frozenset({"all"})) -> None:
+        """Draw ``model``; ``parts`` (from a ``Change``) limits it to what a push changed."""
         self.model = model
-        self.name.set(model.hall_name)
-        self.name_en.set(model.hall_name_en if self.english else "")
-        self.name_en.setVisible(self.english)
-        self._newest(model.newest)
-        recent = model.recent
-        for i, row in enumerate(self.rows):
-            row.show(recent[i] if i < len(recent) else None, self.english)
-        grew = self._zones(model)
-        grew = self._windows(model.window_list()) or grew
-        banded = not self.notice.isHidden()
-        self._notices(self.clock())
-        grew = grew or banded != (not self.notice.isHidden())
+        every = "all" in parts
+        grew = False
+        if every:
+            self.name.set(model.hall_name)
+            self.name_en.set(model.hall_name_en if self.english else "")
+            self.name_en.setVisible(self.english)
+        if every or "calls" in parts:
+            self._newest(model.newest)
+            recent = model.recent
+            for i, row in enumerate(self.rows):
+                row.show(recent[i] if i < len(recent) else None, self.english)
+        if every or "zones" in parts:
+            grew = self._zones(model)
+        if every or "windows" in parts:
+            grew = self._windows(model.window_list()) or grew
+        if every or "notices" in parts:
+            banded = not self.notice.isHidden()
+            self._notices(self.clock())
+            grew = grew or banded != (not self.notice.isHidden())
         self.offline.set_connected(model.connected)
         if grew:
             self.fit()

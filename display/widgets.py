@@ -44,9 +44,10 @@ class Text(QLabel):
     def restyle(
         self, px: int | None = None, colour: str | None = None, bg: str | None = None
     ) -> None:
-        self._px = px or self._px
-        self._colour = colour or self._colour
-        self._bg = self._bg if bg is None else bg
+        new = (px or self._px, colour or self._colour, self._bg if bg is None else bg)
+        if new == (self._px, self._colour, self._bg) and self.styleSheet():
+            return  # a style sheet costs a style pass: only when it changes
+        self._px, self._colour, self._bg = new
         self.setStyleSheet(style(self._px, self._colour, bold=self._bold, bg=self._bg))
         font = QFont(self.font())
         font.setPixelSize(self._px)

@@ -108,7 +108,7 @@ class WindowScreen(QWidget):
         self._flash.setInterval(450)
         self._flash.timeout.connect(self._blink)
 
-    def render(self, model: WindowBoard) -> None:
+    def render(self, model: WindowBoard, parts: frozenset[str] = frozenset({"all"})) -> None:
         self.model = model
         w = model.window
         self.title.set(t("display.window_n", "zh_CN", n=model.number))

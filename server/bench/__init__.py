@@ -330,6 +330,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "throughput": throughput,
         "busyday": busyday,
         "voice": voice,
+        "display": lambda folder, quick: __import__("display.bench").bench.bench(folder, quick),
     }
     unknown = [which for which in args.which if which not in benches]
     if unknown:
