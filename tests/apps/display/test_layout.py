@@ -109,3 +109,20 @@ def test_the_clock_is_the_halls(qtbot, busy, displays):
         or abs((shown - hall_now).total_seconds()) > 86_000
     )  # just past midnight
     assert board.hours_label.full == "今日办公 00:00-24:00"
+
+
+def test_window_screen_shows_the_staff_photo(qtbot, busy, displays, tmp_path):
+    from PySide6.QtGui import QColor, QPixmap
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    picture = QPixmap(120, 160)
+    picture.fill(QColor("#88AACC"))
+    assert picture.save(str(photos / "s003.png"))
+    app = displays(busy.url, busy.tokens, mode="window", window=3, size=WINDOW_SCREEN,
+                   photos=photos)  # fmt: skip
+    screen = app.widget
+    qtbot.waitUntil(lambda: screen.staff_name.full == "李娜", timeout=WAIT)
+    assert screen.photo.isVisible() and not screen.photo.pixmap().isNull()
+    assert screen.state.full == "办理中 A003"
+    assert outside(screen, screen) == []
