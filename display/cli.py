@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--windowed", action="store_true", help="a window, not full screen")
     p.add_argument("--size", default="", metavar="WxH", help="the window's size (a desk trial)")
     p.add_argument("--force", action="store_true", help="init: overwrite")
+    p.add_argument("--no-voice", action="store_true", help="silent, whatever [voice] says")
     p.add_argument("--out", type=Path, default=Path("docs/screenshots"), help="screenshots: here")
     p.set_defaults(func=cmd_display)
 
@@ -100,9 +101,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from voice import VoiceUnavailable
 
     try:
-        voice = make_voice(config.voice)
+        voice = make_voice(None if args.no_voice else config.voice)
     except VoiceUnavailable as exc:  # e.g. engine = "qt" where no Mandarin voice exists
         print(f"onetrip display: {exc.both()}", file=sys.stderr)
+        print(f"  {t('display.cli.no_voice')} / {t('display.cli.no_voice', 'en')}", file=sys.stderr)
         return 2
     display = DisplayApp(config, units, voice=voice)
     if size:

@@ -43,6 +43,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "文件已存在：{path}（用 --force 覆盖）",
         "The file exists: {path} (--force overwrites it)",
     ),
+    "display.cli.no_voice": (
+        '不播报也可运行：加 --no-voice，或在 [voice] 中写 engine = "none"',
+        'To run silent: add --no-voice, or engine = "none" in [voice]',
+    ),
     "display.config.mode": (
         "mode 必须是 hall 或 window",
         "mode must be hall or window",
