@@ -8,9 +8,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "display.recall_short": ("重呼", "again"),
     "display.no_calls": ("暂无叫号", "No calls yet"),
     "display.recent": ("最近叫号", "Recent calls"),
-    "display.col.number": ("号码", "Number"),
-    "display.col.window": ("窗口", "Window"),
-    "display.col.zone": ("服务区", "Zone"),
     "display.waiting": ("等候人数", "Waiting"),
     "display.waiting_n": ("{n} 人", "{n}"),
     "display.windows": ("窗口状态", "Windows"),
@@ -26,7 +23,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "display.offline": ("连接中断", "Offline"),
     "display.staff": ("工号 {id}", "Staff no. {id}"),
     "display.window_waiting": ("本窗口等候 {n} 人", "{n} waiting for this window"),
-    "display.window_none": ("请稍候", "Please wait"),
     # the web board (/display) and the ticket page's unknown-code answer
     "display.web.title": ("叫号信息", "Calls"),
     "display.web.audio": ("点击任意位置开启语音播报", "Tap anywhere to turn the announcements on"),
