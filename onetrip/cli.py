@@ -19,6 +19,7 @@ PARTS = (  # one line each
     "voice.cli",
     "server.reports.cli",
     "caller.cli",
+    "display.cli",
 )
 
 
