@@ -2,7 +2,8 @@
 
 It holds today's tickets, the windows, the cards and the open cases. Older tickets live only in
 the store. ``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that
-"call next" looks at who waits, not at the whole day.
+"call next" looks at who waits, not at the whole day; ``by_code`` finds a ticket by the code of
+its QR.
 """
 
 from __future__ import annotations
@@ -179,6 +180,7 @@ class HallState:
     routed: set[str] = field(default_factory=set, compare=False, repr=False)
     counts: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
     by_label: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    by_code: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # /t/<code>
     dirty: set[tuple[str, Any]] = field(default_factory=set, compare=False, repr=False)
     # what left the live state since the last commit, kept until its last change is stored
     retired: dict[tuple[str, Any], Any] = field(default_factory=dict, compare=False, repr=False)
@@ -195,6 +197,7 @@ class HallState:
         self.tickets[ticket.id] = ticket
         if ticket.day == self.day:
             self.by_label[ticket.label] = ticket.id
+        self.by_code[ticket.code] = ticket.id
         self.set_status(ticket, ticket.status)
 
     def set_status(self, ticket: Ticket, status: Status) -> None:
@@ -255,6 +258,7 @@ class HallState:
             if ticket.status is Status.WAITING:
                 self._index(ticket)
         self.by_label = {t.label: t.id for t in self.tickets.values() if t.day == self.day}
+        self.by_code = {t.code: t.id for t in self.tickets.values()}
 
     # -- comparison --------------------------------------------------------------------------
     def canonical(self) -> dict[str, Any]:

@@ -225,13 +225,13 @@ class Hub:
 
     def _topic(self, session: Session, text: str) -> str:
         topic = p.parse_topic(text)
-        known = topic.kind == "ticket" and topic.key in self.fanout.codes
+        known = topic.kind == "ticket" and topic.key in self.hall.state.by_code
         return policy.may_follow(self.config, session.device, topic, known)
 
     def _snapshot(self, session: Session, topics: list[str]) -> dict[str, Any]:
         """The state of ``topics`` at the current seq; the connection's next push follows it."""
         state = self.hall.state
-        recent = list(self.fanout.recent)
+        recent = self.fanout.recent
         out = {
             t: topic_snapshot(
                 self.config,
@@ -239,7 +239,6 @@ class Hub:
                 p.parse_topic(t),
                 recent=recent,
                 notices=self.active_notices(),
-                codes=self.fanout.codes,
                 now=self.hall.clock(),
             )
             for t in topics
@@ -251,7 +250,7 @@ class Hub:
     def _ticket_status(self, session: Session, op: p.TicketStatus) -> dict[str, Any]:
         state = self.hall.state
         if op.code is not None:
-            tid = self.fanout.codes.get(op.code.strip().upper())
+            tid = self.hall.state.by_code.get(op.code.strip().upper())
             if tid is None or tid not in state.tickets:
                 raise Refused("unknown_code")
             ticket = state.tickets[tid]
@@ -265,7 +264,7 @@ class Hub:
 
     def ticket_by_code(self, code: str) -> dict[str, Any] | None:
         """For the /t/<code> page."""
-        tid = self.fanout.codes.get(code)
+        tid = self.hall.state.by_code.get(code)
         ticket = self.hall.state.tickets.get(tid) if tid else None
         return ticket_status(self.config, self.hall.state, ticket) if ticket else None
 

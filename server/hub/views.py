@@ -150,7 +150,6 @@ def topic_snapshot(
     *,
     recent: list[dict[str, Any]],
     notices: list[dict[str, Any]],
-    codes: dict[str, str],
     now: float,
 ) -> dict[str, Any]:
     """What a client needs to show ``topic`` right now."""
@@ -200,6 +199,6 @@ def topic_snapshot(
             "followups": staff_followups(state, config, staff.id),
         }
     # ticket:<code>
-    tid = codes.get(topic.key)
+    tid = state.by_code.get(topic.key)
     ticket = state.tickets.get(tid) if tid else None
     return {"ticket": ticket_status(config, state, ticket) if ticket else None}

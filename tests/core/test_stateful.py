@@ -256,6 +256,7 @@ class HallMachine(RuleBasedStateMachine):
         state = self.hall.state
         waiting = [t for t in state.tickets.values() if t.status is Status.WAITING]
         assert state.waiting == {t.id for t in waiting}
+        assert state.by_code == {t.code: t.id for t in state.tickets.values()}
         assert zone_counts(state) == dict(Counter(t.zone for t in waiting))
         lines = Counter(
             (t.zone, line_of(t)) for t in waiting if t.to_staff is None and t.to_window is None
