@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from shared import commands as c
-from shared.config import HallConfig
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 
 from .engine import Engine, HallState
 from .engine import events as ev

@@ -17,8 +17,8 @@ from typing import Any
 import sqlite_utils
 
 from shared import jsoncodec
-from shared.config import HallConfig
 from shared.domain import FINAL, Status
+from shared.hallconfig import HallConfig
 
 from .engine import events as ev
 from .engine.state import Card, Case, HallState, Ticket, Window

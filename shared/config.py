@@ -1,7 +1,9 @@
-"""The hall configuration: one TOML file, loaded into frozen dataclasses.
+"""The hall configuration's loader: one TOML file (and the secret from the environment or its
+file) read and checked into the frozen dataclasses of ``shared.hallconfig``.
 
 ``load_config`` either returns a complete, consistent ``HallConfig`` or raises ``ConfigError``
-listing every problem (file, key, reason) — a server never starts half-configured.
+listing every problem (file, key, reason) — a server never starts half-configured. The
+dataclasses are importable from here too; the engine imports them from ``shared.hallconfig``.
 """
 
 from __future__ import annotations
@@ -10,109 +12,18 @@ import os
 import re
 import sys
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .hallconfig import Device, HallConfig, Matter, Policy, Staff, Window, Zone
 from .hours import WEEKDAYS, Hours, Period
+from .protocol import DEVICE_ROLES as ROLES
 from .security import is_pin_hash, is_token_hash
 from .tomlreader import ConfigIssue, TomlReader
 
-ROLES = ("kiosk", "caller", "display", "bridge", "admin")
 SECRET_ENV = "ONETRIP_HALL_SECRET"
-
-
-@dataclass(frozen=True)
-class Matter:
-    id: str
-    name: str
-    name_en: str = ""
-    service_minutes: float = 10.0
-    daily_limit: int | None = None
-    slot_limit: int | None = None
-
-
-@dataclass(frozen=True)
-class Zone:
-    id: str
-    name: str
-    prefix: str
-    name_en: str = ""
-    noon_duty: bool = False
-    matters: dict[str, Matter] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Window:
-    number: int
-    zones: dict[str, float]  # zone id -> weight
-    name: str = ""
-    printer: str | None = None
-
-
-@dataclass(frozen=True)
-class Staff:
-    id: str
-    name: str
-    pin_hash: str
-    phone: str = ""
-    backup: str | None = None
-
-
-@dataclass(frozen=True)
-class Device:
-    id: str
-    role: str
-    token_hash: str
-    windows: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Policy:
-    priority_kinds: tuple[str, ...] = ("elderly", "disabled", "pregnant", "military")
-    priority_run: int = 2
-    recall_limit: int = 3
-    requeue_penalty: int = 3
-    requeue_limit: int = 1
-    issue_cutoff_minutes: int = 30
-    appointment_early_minutes: int = 15
-    slot_minutes: int = 60
-    card_valid_days: int = 30
-
-
-@dataclass(frozen=True)
-class HallConfig:
-    name: str
-    timezone: str
-    secret: bytes
-    zones: dict[str, Zone]
-    windows: dict[int, Window]
-    staff: dict[str, Staff] = field(default_factory=dict)
-    devices: dict[str, Device] = field(default_factory=dict)
-    policy: Policy = field(default_factory=Policy)
-    hours: Hours = field(default_factory=Hours)
-    name_en: str = ""
-    public_url: str = "http://127.0.0.1:8765"
-    public_board: bool = True
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def zone_of_prefix(self, prefix: str) -> Zone | None:
-        return next((z for z in self.zones.values() if z.prefix == prefix), None)
-
-    @cached_property
-    def zone_windows(self) -> dict[str, tuple[int, ...]]:
-        """The windows serving each zone: every issue's wait estimate needs them, and the
-        config does not change (a frozen instance; ``replace`` makes a new one)."""
-        return {
-            zone: tuple(n for n, w in self.windows.items() if zone in w.zones)
-            for zone in self.zones
-        }
 
 
 class ConfigError(Exception):

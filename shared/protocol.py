@@ -18,7 +18,6 @@ from typing import Any, ClassVar
 
 from . import commands as c
 from . import jsoncodec
-from .config import ROLES as DEVICE_ROLES  # the hub knows the roles the hall config accepts
 from .errors import Refused
 
 VERSION = 1
@@ -27,6 +26,8 @@ MAX_ID = 64  # characters in a request id
 MAX_TOPICS = c.MAX_LIST  # topics one connection may hold, and so in one subscribe
 
 # Roles: the device roles of the hall config, and a connection that has shown no credentials.
+# The roles a device can have: a protocol concept; the hall config checks its devices against it.
+DEVICE_ROLES = ("kiosk", "caller", "display", "bridge", "admin")
 ANONYMOUS = "anonymous"
 ROLES = (ANONYMOUS, *DEVICE_ROLES)
 

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import commands as c
-from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status, WindowStatus
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 from shared.security import card_code, read_card_code, ticket_code
 
 from . import events as e

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status, WindowStatus
+from shared.hallconfig import HallConfig
 
 
 class _Row:

@@ -24,8 +24,8 @@ from server.hall import Hall, Origin
 from server.store import Record, StoreError
 from shared import commands as c
 from shared import protocol as p
-from shared.config import Device, HallConfig
 from shared.errors import Refused
+from shared.hallconfig import Device, HallConfig
 from shared.security import verify_pin, verify_token
 
 from . import policy

@@ -17,8 +17,8 @@ from server.engine.rules import find_ticket
 from server.engine.state import HallState
 from shared import commands as c
 from shared import protocol as p
-from shared.config import Device, HallConfig
 from shared.errors import Refused
+from shared.hallconfig import Device, HallConfig
 
 WINDOW_BOUND = ("caller", "bridge")  # roles that act only on the windows they are bound to
 

@@ -16,8 +16,8 @@ from server.engine import events as ev
 from server.engine.state import HallState, Ticket
 from server.engine.views import staff_followups, ticket_view, window_view
 from server.store import Record
-from shared.config import HallConfig
 from shared.domain import Status
+from shared.hallconfig import HallConfig
 from shared.protocol import HALL, Events, staff_topic, ticket_topic, window_topic, zone_topic
 
 from .views import call_entry, recent_calls, ticket_status

@@ -22,7 +22,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 from server.hall import Hall
 from shared import eventloop
-from shared.config import HallConfig
+from shared.hallconfig import HallConfig
 from shared.texts import t
 
 from .hub import Hub

@@ -17,8 +17,8 @@ from server.engine.views import (
     window_view,
     zone_counts,
 )
-from shared.config import HallConfig
 from shared.domain import Status
+from shared.hallconfig import HallConfig
 from shared.protocol import Topic
 from shared.texts import both
 

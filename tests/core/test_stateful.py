@@ -20,9 +20,9 @@ from server.engine.state import line_of
 from server.engine.views import waiting_view, zone_counts
 from server.hall import Hall, Origin
 from shared import commands as c
-from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 
 WINDOWS = {1: "s001", 2: "s002", 4: "s003", 5: "s004", 19: "s005"}  # 4 is weighted, 19 all
 ZONES = ["shangshi", "budongchan", "gongjijin"]
