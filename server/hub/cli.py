@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="ROLE=N",
-        help="requests per second one connection of ROLE may send, e.g. kiosk=50 "
+        help="requests per second one device of ROLE may send, over all its connections, "
+        "e.g. kiosk=50 (each anonymous connection has its own) "
         "(defaults: kiosk 10, caller 20, display 20, bridge 200)",
     )
     p.set_defaults(func=cmd_server)

@@ -20,7 +20,8 @@ class Rate:
 @dataclass(frozen=True)
 class HubLimits:
     max_message: int = MAX_MESSAGE  # bytes per frame, both ways; more closes with 1009
-    # Requests per connection by role. A person at a kiosk takes a ticket every few seconds at
+    # Requests per device by role (one bucket over all its connections; each anonymous
+    # connection has its own). A person at a kiosk takes a ticket every few seconds at
     # most; a stuck client or a script must not starve the hall. Benchmarks raise these.
     rates: dict[str, Rate] = field(
         default_factory=lambda: {
