@@ -48,7 +48,7 @@ KIOSKS = ("kiosk-1", "kiosk-2")
 BOARDS = ("display-hall", "display-2f")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="run a whole demo hall (server, kiosks, windows, boards)")
     p.add_argument(
         "--headless",
@@ -96,7 +96,7 @@ def port_open(port: int) -> bool:
 
 def healthy(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=1) as r:
-        return r.status == 200
+        return bool(r.status == 200)
 
 
 class Processes:

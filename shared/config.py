@@ -213,10 +213,10 @@ def _staff(r: TomlReader, raw: dict[str, Any]) -> dict[str, Staff]:
             backup=r.text(s, f"{key}.backup", "") or None,
         )
         r.unknown(s, f"{key}.", {"id", "name", "phone", "pin_hash", "backup"})
-    for i, s in enumerate(staff.values()):
-        if s.backup and s.backup not in staff:
-            r.fail(f"staff[{i}].backup", f"no staff member '{s.backup}'")
-        elif s.backup == s.id:
+    for i, person in enumerate(staff.values()):
+        if person.backup and person.backup not in staff:
+            r.fail(f"staff[{i}].backup", f"no staff member '{person.backup}'")
+        elif person.backup == person.id:
             r.fail(f"staff[{i}].backup", "a staff member cannot back up themselves")
     return staff
 

@@ -91,9 +91,6 @@ class HallConfig:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def zone_of_prefix(self, prefix: str) -> Zone | None:
-        return next((z for z in self.zones.values() if z.prefix == prefix), None)
-
     @cached_property
     def zone_windows(self) -> dict[str, tuple[int, ...]]:
         """The windows serving each zone: every issue's wait estimate needs them, and the

@@ -163,9 +163,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 assert set(PERMISSIONS) == set(ALL_OPS), "every op needs a row in the role table"
 
-# Ops a connection may send before it has authenticated (header or ``auth``).
-ANONYMOUS_OPS = frozenset(op for op, roles in PERMISSIONS.items() if ANONYMOUS in roles)
-
 
 def allowed(role: str, op: str) -> bool:
     return role in PERMISSIONS.get(op, frozenset())
@@ -248,10 +245,6 @@ def ok(request_id: Any, result: dict[str, Any]) -> dict[str, Any]:
 
 def error(request_id: Any, refusal: Refused) -> dict[str, Any]:
     return {"re": request_id, "ok": False, "error": refusal.to_dict()}
-
-
-def push(event: str, seq: int, prev: int, **payload: Any) -> dict[str, Any]:
-    return {"event": event, "seq": seq, "prev": prev, **payload}
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ RATES = ["kiosk=100000", "caller=100000", "display=100000"]
 BOARDS, BOARD_PROCESSES = 100, 4
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="measure the hall server (fan-out, throughput, busy day)")
     p.add_argument(
         "which", nargs="*", metavar="BENCH", help="fanout, throughput, busyday (default: all three)"

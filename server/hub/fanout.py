@@ -165,11 +165,11 @@ class Fanout:
                 self.drop(s)
                 continue
             groups.setdefault((s.last, tuple(indices)), []).append(s)
-        for (prev, indices), sessions in groups.items():
+        for (prev, chosen), sessions in groups.items():
             conns = [s.conn for s in sessions]
-            for frame in _frames(pieces, indices, prev):
+            for frame in _frames(pieces, chosen, prev):
                 write_frame(conns, text_frame(frame))
-            last = pieces[indices[-1]][0]
+            last = pieces[chosen[-1]][0]
             for s in sessions:
                 s.last = last
 
