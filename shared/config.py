@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .hallconfig import Device, HallConfig, Matter, Policy, Staff, Window, Zone
+from .hallconfig import Device, HallConfig, Matter, Policy, Staff, WindowConfig, Zone
 from .hours import WEEKDAYS, Hours, Period
 from .protocol import DEVICE_ROLES as ROLES
 from .security import is_pin_hash, is_token_hash
@@ -167,8 +167,8 @@ def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:
     return zones
 
 
-def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, Window]:
-    windows: dict[int, Window] = {}
+def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, WindowConfig]:
+    windows: dict[int, WindowConfig] = {}
     for i, w in enumerate(r.array(raw, "windows", required=True)):
         key = f"windows[{i}]"
         number = r.count(w, f"{key}.number", None, low=1)
@@ -185,7 +185,7 @@ def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict
             weights[zid] = r.number(served, f"{key}.zones.{zid}", 1.0, low=0.01)
         if not served:
             r.fail(f"{key}.zones", "a window must serve at least one zone")
-        windows[number] = Window(
+        windows[number] = WindowConfig(
             number=number,
             zones=weights,
             name=r.text(w, f"{key}.name", ""),
@@ -221,7 +221,9 @@ def _staff(r: TomlReader, raw: dict[str, Any]) -> dict[str, Staff]:
     return staff
 
 
-def _devices(r: TomlReader, raw: dict[str, Any], windows: dict[int, Window]) -> dict[str, Device]:
+def _devices(
+    r: TomlReader, raw: dict[str, Any], windows: dict[int, WindowConfig]
+) -> dict[str, Device]:
     devices: dict[str, Device] = {}
     for i, d in enumerate(r.array(raw, "devices")):
         key = f"devices[{i}]"

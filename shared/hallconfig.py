@@ -35,7 +35,7 @@ class Zone:
 
 
 @dataclass(frozen=True)
-class Window:
+class WindowConfig:
     number: int
     zones: dict[str, float]  # zone id -> weight
     name: str = ""
@@ -78,7 +78,7 @@ class HallConfig:
     timezone: str
     secret: bytes
     zones: dict[str, Zone]
-    windows: dict[int, Window]
+    windows: dict[int, WindowConfig]
     staff: dict[str, Staff] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)

@@ -29,7 +29,7 @@ from shared.protocol import (
 
 from .pushes import Memory, Push, pushes, status
 from .session import Session
-from .views import counts
+from .topics import counts
 
 log = logging.getLogger("onetrip.hub")
 

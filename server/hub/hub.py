@@ -27,6 +27,7 @@ from shared import protocol as p
 from shared.errors import Refused
 from shared.hallconfig import Device, HallConfig
 from shared.security import verify_pin, verify_token
+from shared.texts import t
 
 from . import policy
 from .commits import Committer
@@ -34,7 +35,7 @@ from .fanout import Fanout
 from .limits import Bucket, HubLimits
 from .session import Session
 from .stats import Latencies
-from .views import ticket_status, topic_snapshot
+from .topics import ticket_status, topic_snapshot
 
 log = logging.getLogger("onetrip.hub")
 
@@ -289,14 +290,16 @@ class Hub:
         self.fanout.to_topics([p.HALL], p.Events.NOTICE, self.fanout.seq, {"notice": notice})
         return {"notice": notice}
 
-    def notify_all(self, key_zh: str, key_en: str, level: str = "system") -> None:
-        """A connection notice to every client (e.g. the server is restarting)."""
+    def notify_all(self, key: str, level: str = "system", **params: Any) -> None:
+        """A connection notice to every client (e.g. the server is restarting): the text
+        ``key`` of ``shared.texts``, in Chinese and English."""
+        now = time.time()
         notice = {
-            "text": key_zh,
-            "text_en": key_en,
+            "text": t(key, "zh_CN", **params),
+            "text_en": t(key, "en", **params),
             "level": level,
-            "at": time.time(),
-            "until": time.time(),
+            "at": now,
+            "until": now,
         }
         self.fanout.send(
             list(self.fanout.sessions), p.Events.NOTICE, self.fanout.seq, {"notice": notice}
@@ -311,10 +314,10 @@ class Hub:
         # A retry of a request already done gets its first reply before any check of today's
         # state: a logout retried after its lost reply finds the window logged out.
         key = Origin(device.id, "", request.key)
-        earlier = self.hall.earlier(command.op, key)
+        earlier = self.hall.first_reply(command.op, key)
         if earlier is None and self.committer.in_flight(device.id, request.key):
             await self.committer.settled()  # its first copy is on its way to disk
-            earlier = self.hall.earlier(command.op, key)
+            earlier = self.hall.first_reply(command.op, key)
         if isinstance(earlier, Refused):
             raise earlier
         if earlier is not None:

@@ -20,7 +20,7 @@ from shared.domain import Status
 from shared.hallconfig import HallConfig
 from shared.protocol import HALL, Events, staff_topic, ticket_topic, window_topic, zone_topic
 
-from .views import call_entry, recent_calls, ticket_status
+from .topics import call_entry, recent_calls, ticket_status
 
 RECENT = 20  # calls kept for the boards' recent list
 EVERYONE = None  # a push's topics: every connection

@@ -1,4 +1,4 @@
-"""What the hub shows: call entries, per-topic snapshots and a ticket's public status.
+"""What the hub shows per topic: call entries, topic snapshots and a ticket's public status.
 
 Built on the engine's views (``server.engine.views``); nothing here changes the state.
 """
