@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from server.hub.process import free_port
 from shared.config import load_config
 from shared.sample import write_hall
 from shared.sim import STOP_BOARDS, DemoDir
@@ -71,12 +72,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--dir", type=Path, help="keep the hall here (default: a new temp folder)")
     p.add_argument("--port", type=int, default=0, help="hub port (default: any free one)")
     p.set_defaults(func=cmd_demo)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_until(check: Any, timeout: float, what: str) -> None:

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from server.hub.process import HubProcess
 
 from .hall import write_big_hall
 
@@ -58,34 +59,16 @@ class Server:
     """``onetrip server`` in its own process on a fresh database."""
 
     def __init__(self, folder: Path) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        folder = folder.resolve()  # the server runs from the checkout
         (folder / "hall.db").unlink(missing_ok=True)
-        self.log = (folder / "server.log").open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "onetrip.cli",
-                "server",
-                "--config",
-                str(folder / "hall.toml"),
-                "--db",
-                str(folder / "hall.db"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                *[f"--rate={r}" for r in RATES],
-            ],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
+        self.process = HubProcess(
+            folder / "hall.toml", folder / "hall.db", extra=[f"--rate={r}" for r in RATES]
         )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().decode()
-        if "listening" not in line:
-            raise RuntimeError(f"the server did not start: see {folder / 'server.log'}")
+        self.process.log_path = folder / "server.log"
+        self.process.start()
+        assert self.process.proc is not None
+        self.proc = self.process.proc
+        self.port = self.process.port
         self.url = f"ws://127.0.0.1:{self.port}"
 
     def health(self) -> dict[str, Any]:
@@ -103,12 +86,7 @@ class Server:
         return kib / 1024
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        self.process.stop()
 
 
 def load(folder: Path, url: str, *args: str) -> subprocess.Popen[str]:
