@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config import ConfigError, read_toml
+from shared.devconfig import read_hub
 from shared.tomlreader import REQUIRED, TomlReader
 
 from .ledstrip import ADAPTERS
@@ -73,14 +74,7 @@ def parse_bridge_config(
     raw: dict[str, Any], *, file: str = "<bridge config>", base: Path | None = None
 ) -> BridgeConfig:
     r = TomlReader(file)
-    hub = r.table(raw, "hub")
-    url = r.text(hub, "hub.url")
-    if url and not url.startswith(("ws://", "wss://")):
-        r.fail("hub.url", "must start with ws:// or wss://")
-    device = r.text(hub, "hub.device")
-    token = _token(r, hub, base)
-    timeout = r.number(hub, "hub.request_timeout", 5.0, low=0.5)
-    r.unknown(hub, "hub.", {"url", "device", "token", "token_file", "request_timeout"})
+    hub = read_hub(r, raw, base=base, token_env=TOKEN_ENV)
 
     serial = r.table(raw, "serial")
     port = r.text(serial, "serial.port")
@@ -115,9 +109,9 @@ def parse_bridge_config(
     if r.issues:
         raise ConfigError(r.issues)
     return BridgeConfig(
-        hub_url=url,
-        device=device,
-        token=token,
+        hub_url=hub.url,
+        device=hub.device,
+        token=hub.token,
         port=port,
         baudrate=baudrate,
         devices=devices,
@@ -127,29 +121,9 @@ def parse_bridge_config(
         pause_reasons=reasons,
         strip_lang=lang,
         strip_brightness=brightness,
-        request_timeout=timeout,
+        request_timeout=hub.request_timeout,
         file=file,
     )
-
-
-def _token(r: TomlReader, hub: dict[str, Any], base: Path | None) -> str:
-    if os.environ.get(TOKEN_ENV):
-        return os.environ[TOKEN_ENV].strip()
-    name = r.text(hub, "hub.token_file", "")
-    if name:
-        path = (base or Path.cwd()) / name
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as e:
-            r.fail("hub.token_file", f"cannot read {path}: {e.strerror}")
-            return ""
-        if not token:
-            r.fail("hub.token_file", f"{path} is empty")
-        return token
-    token = r.text(hub, "hub.token", "")
-    if not token:
-        r.fail("hub.token", f"no device token: set token_file, token or ${TOKEN_ENV}")
-    return token
 
 
 def _devices(r: TomlReader, raw: dict[str, Any]) -> dict[int, BusDevice]:

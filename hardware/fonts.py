@@ -62,11 +62,15 @@ def _fc_match() -> str | None:
 
 
 def _loads(path: str) -> bool:
+    """Whether ``path`` is a font that really draws Hanzi. ``fc-match :lang=zh-cn`` answers
+    with a fallback (DejaVu Sans) on a machine without a CJK font, and such a font draws every
+    Hanzi as the same missing-glyph box: two different characters drawn alike give it away."""
     try:
-        ImageFont.truetype(path, 24)
+        font = ImageFont.truetype(path, 24)
     except OSError:
         return False
-    return True
+    masks = [bytes(font.getmask(ch)) for ch in ("中", "国", "\U0010fffd")]
+    return masks[0] != masks[1] and masks[0] != masks[2]
 
 
 @functools.cache

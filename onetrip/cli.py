@@ -10,7 +10,16 @@ import logging
 import sys
 
 # Modules whose ``register(subparsers)`` adds subcommands, in the order --help shows them.
-PARTS = ("server.cli", "server.hub.cli", "onetrip.demo", "server.bench", "hardware.cli")
+PARTS = (  # one line each
+    "server.cli",
+    "server.hub.cli",
+    "onetrip.demo",
+    "server.bench",
+    "hardware.cli",
+    "voice.cli",
+    "server.reports.cli",
+    "caller.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,6 +23,22 @@ from .protocol import DEVICE_ROLES as ROLES
 from .security import is_pin_hash, is_token_hash
 from .tomlreader import ConfigIssue, TomlReader
 
+__all__ = [  # the dataclasses are importable from here too
+    "ROLES",
+    "SECRET_ENV",
+    "ConfigError",
+    "Device",
+    "HallConfig",
+    "Matter",
+    "Policy",
+    "Staff",
+    "WindowConfig",
+    "Zone",
+    "load_config",
+    "parse_config",
+    "read_toml",
+]
+
 SECRET_ENV = "ONETRIP_HALL_SECRET"
 
 
@@ -268,6 +284,16 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
         or 0,
         slot_minutes=r.count(p, "policy.slot_minutes", d.slot_minutes, low=5) or 60,
         card_valid_days=r.count(p, "policy.card_valid_days", d.card_valid_days, low=1) or 1,
+        **{
+            name: r.count(p, f"policy.{name}", getattr(d, name), low=1) or getattr(d, name)
+            for name in (
+                "service_level_minutes",
+                "alarm_wait_minutes",
+                "alarm_queue_length",
+                "alarm_pause_minutes",
+                "rectify_working_days",
+            )
+        },
     )
     r.unknown(p, "policy.", set(Policy.__dataclass_fields__))
     return policy

@@ -70,6 +70,12 @@ class Policy:
     appointment_early_minutes: int = 15
     slot_minutes: int = 60
     card_valid_days: int = 30
+    # reports and the hall monitor
+    service_level_minutes: int = 30  # a wait longer than this misses the service level
+    alarm_wait_minutes: int = 30  # a zone's longest current wait that raises an alarm
+    alarm_queue_length: int = 30  # tickets waiting in a zone that raise an alarm
+    alarm_pause_minutes: int = 15  # a window paused longer than this raises an alarm
+    rectify_working_days: int = 5  # a 差评 is to be put right within this many working days
 
 
 @dataclass(frozen=True)
