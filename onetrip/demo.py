@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from server.hub.process import free_port
 from shared.config import HallConfig, load_config
 from shared.sample import write_hall
 from shared.sim import STOP_BOARDS, DemoDir
@@ -51,7 +52,7 @@ KIOSKS = ("kiosk-1", "kiosk-2")
 BOARDS = ("display-hall", "display-2f")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="run a whole demo hall (server, kiosks, windows, boards)")
     p.add_argument(
         "--headless",
@@ -79,12 +80,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_until(check: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -102,7 +97,7 @@ def port_open(port: int) -> bool:
 
 def healthy(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=1) as r:
-        return r.status == 200
+        return bool(r.status == 200)
 
 
 class Processes:
