@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	sh scripts/system-packages run
-	$(BIN)/onetrip demo --headless
+	$(BIN)/onetrip demo
 
 test: $(STAMP)
 	sh scripts/system-packages test
