@@ -10,7 +10,14 @@ import logging
 import sys
 
 # Modules whose ``register(subparsers)`` adds subcommands, in the order --help shows them.
-PARTS = ("server.cli", "server.hub.cli", "server.demo", "server.bench", "hardware.cli")
+PARTS = (
+    "server.cli",
+    "server.hub.cli",
+    "server.demo",
+    "server.bench",
+    "hardware.cli",
+    "kiosk.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
