@@ -695,7 +695,7 @@ class KioskWindow(QWidget):
             )
         )
         lang = self.tr(
-            "kiosk.maint.lang", lang="中文" if flow.default_lang == "zh_CN" else "English"
+            "kiosk.maint.lang", language="中文" if flow.default_lang == "zh_CN" else "English"
         )
         layout.addWidget(self._label(lang, "", "m-lang"))
         if flow.test_result is not None:

@@ -173,7 +173,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "本次运行已取号 {issued} 张，打印 {prints} 次",
         "This run: {issued} tickets, {prints} prints",
     ),
-    "kiosk.maint.lang": ("默认语言：{lang}", "Default language: {lang}"),
+    "kiosk.maint.lang": ("默认语言：{language}", "Default language: {language}"),
     "kiosk.maint.test": ("打印测试页", "Print a test page"),
     "kiosk.maint.testing": ("正在打印测试页…", "Printing a test page…"),
     "kiosk.maint.test_ok": ("测试页已打印", "Test page printed"),

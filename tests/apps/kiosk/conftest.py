@@ -87,10 +87,12 @@ class Driver:
     def wait_ready(self, timeout: int = 10000) -> None:
         """Home, connected, the printer asked, the zones shown."""
         self.qtbot.waitUntil(
-            lambda: self.flow.screen.value == "home"
-            and self.flow.connected
-            and self.flow.printer is not None
-            and self.has("zone-shangshi"),
+            lambda: (
+                self.flow.screen.value == "home"
+                and self.flow.connected
+                and self.flow.printer is not None
+                and self.has("zone-shangshi")
+            ),
             timeout=timeout,
         )
 
@@ -175,3 +177,50 @@ def tickets_of(server: Any, label: str) -> list[tuple[str, str]]:
         return db.execute(
             "SELECT id, status FROM tickets WHERE label = ? ORDER BY issued_at", (label,)
         ).fetchall()
+
+
+class Desk:
+    """Window staff and the hall's admin, as real protocol clients on a loop of their own, so a
+    test can call, mark as missed and issue a 续办服务卡 while the kiosk's Qt loop runs."""
+
+    def __init__(self, url: str, tokens: dict[str, str]) -> None:
+        import asyncio
+        import threading
+
+        from shared.client import HubClient
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.clients: dict[str, HubClient] = {}
+        self._make = lambda device: HubClient(
+            url, device=device, token=tokens[device], backoff=(0.05, 0.5), request_timeout=10
+        )
+
+    def _run(self, coro: Any) -> Any:
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(20)
+
+    def request(self, device: str, op: str, **fields: Any) -> dict[str, Any]:
+        if device not in self.clients:
+            self.clients[device] = self._make(device)
+            self._run(self.clients[device].connect(10))
+        return self._run(self.clients[device].request(op, **fields))
+
+    def at(self, window: int) -> Callable[..., dict[str, Any]]:
+        """The caller of ``window``: ``desk.at(3)("call_next")``."""
+        return lambda op, **fields: self.request(f"caller-{window}", op, window=window, **fields)
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            self._run(client.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def desk(kiosk_server: Any, app_hall: HallFiles) -> Iterator[Desk]:
+    made = Desk(kiosk_server.url, app_hall.tokens)
+    yield made
+    made.close()
