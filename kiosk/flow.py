@@ -41,6 +41,7 @@ from .catalog import Catalog, Matter, ZoneView
 Policy = Literal["screen", "refuse"]
 PIN_TRIES = 5
 PIN_LOCK_SECONDS = 300.0
+ORPHAN_RETRY = 5.0  # seconds between asks about a request given up on
 DISMISS_AFTER = 1.0  # a touch on a result screen goes home once it has been up this long
 
 
@@ -190,6 +191,7 @@ class KioskFlow:
         self.status: dict[str, Any] | None = None  # a scanned ticket's status view
         self.last: LastTicket | None = None
         self.orphans: dict[str, tuple[str, dict[str, Any]]] = {}  # rid -> (op, fields)
+        self.orphans_at = 0.0  # when to ask about them again
         self.voids: set[str] = set()  # rids of void requests
         self.pin_failures = 0
         self.locked_until = 0.0
@@ -423,9 +425,10 @@ class KioskFlow:
             return []
         if rid in self.orphans:
             # A request given up on was done after all: nobody holds its ticket.
-            self.orphans.pop(rid)
+            op, _ = self.orphans.pop(rid)
             ticket = result.get("ticket")
-            if isinstance(ticket, dict) and ticket.get("status") == "waiting":
+            # A follow-up stays: the card's holder who scans again is told its number.
+            if op == "issue" and isinstance(ticket, dict) and ticket.get("status") == "waiting":
                 return self._void(ticket, "not_delivered")
             return []
         pending = self.pending
@@ -472,9 +475,10 @@ class KioskFlow:
         if pending is None or rid != pending.rid:
             return []
         self.pending = None
-        if code == "timeout" and pending.op in ("issue", "redeem_card", "requeue"):
+        if code == "timeout" and pending.op in ("issue", "redeem_card"):
             # The hub may have done it before the line went quiet: settle it when back.
             self.orphans[rid] = (pending.op, pending.fields)
+            self.orphans_at = now + ORPHAN_RETRY
         if pending.purpose == "staff":
             self._back_to_ticket(now)
             return []
@@ -539,11 +543,16 @@ class KioskFlow:
     def tick(self, now: float) -> list[Effect]:
         """Time passes: results go home after their pause, choosing screens after the idle
         timeout (measured from the last touch: never while the citizen is acting)."""
+        effects: list[Effect] = []
+        if self.orphans and self.connected and now >= self.orphans_at:
+            # Still unsettled (the reply was lost on a connection that stayed up): ask again.
+            self.orphans_at = now + ORPHAN_RETRY
+            effects = [Send(rid, op, fields) for rid, (op, fields) in self.orphans.items()]
         done = self.screen in RESULTS and now >= self.until
         idle = now - self.touched >= self.settings.idle_seconds
         if done or (idle and (self.screen in ACTING or self.screen in STAFF)):
             self._home()
-        return []
+        return effects
 
     # -- staff ---------------------------------------------------------------------------------
     def _staff_tap(self, name: str, arg: str, now: float) -> list[Effect]:
