@@ -310,7 +310,7 @@ class KioskFlow:
             return []
         if screen is Screen.CARD_HINT:
             if name == "back":
-                self._home()
+                self._home(keep=True)
             return []
         if screen is Screen.REQUEUE:
             if name == "confirm" and self.status is not None:
@@ -363,7 +363,7 @@ class KioskFlow:
         elif name == "prev":
             self.page = max(self.page - 1, 0)
         elif name == "back":
-            self._home()
+            self._home(keep=True)
         elif name == "matter":
             matter = next((m for m in shown if m.id == arg), None)
             if matter is not None and self.can_issue:
@@ -381,7 +381,7 @@ class KioskFlow:
         if self.zone is not None and len(self.matters(now)) > 1:
             self.screen = Screen.MATTERS
         else:
-            self._home()
+            self._home(keep=True)
 
     def _issue(self, priority: str | None, now: float) -> list[Effect]:
         if not self.can_issue or self.zone is None:
@@ -715,8 +715,9 @@ class KioskFlow:
         self.message, self.hint = message, hint
         self._result(Screen.MESSAGE, now)
 
-    def _home(self) -> None:
-        """Back to the home screen, for the next citizen: their choices and language go."""
+    def _home(self, *, keep: bool = False) -> None:
+        """Back to the home screen, for the next citizen: their choices and language go
+        (``keep``: the same citizen went back, and keeps their language and mode)."""
         was = self.screen
         self.screen = Screen.HOME
         self.zone, self.matter, self.page = None, None, 0
@@ -726,7 +727,7 @@ class KioskFlow:
         self.shown = None
         if self.pending is not None and self.pending.purpose == "staff":
             self.pending = None
-        if was not in STAFF:
+        if was not in STAFF and not keep:
             self.lang = self.default_lang
             self.elderly = False
 
