@@ -298,6 +298,7 @@ class KioskWindow(QWidget):
         inner = QVBoxLayout(button)
         gap = self.size_now.gap
         inner.setContentsMargins(gap, gap, gap, gap)
+        inner.addStretch(1)
         for text, role in ((name, "tile-name"), (info, "tile-info")):
             if not text:
                 continue
@@ -307,6 +308,7 @@ class KioskWindow(QWidget):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             inner.addWidget(label)
+        inner.addStretch(1)
         button.setMinimumHeight(max(self.size_now.target * 2, button.minimumHeight()))
         button.setEnabled(enabled)
         return button
@@ -491,9 +493,9 @@ class KioskWindow(QWidget):
         shown = flow.shown
         layout.addWidget(self._label(self.tr("kiosk.ticket.your_number"), "heading"))
         layout.addWidget(self._label(str(ticket["label"]), "", "number"))
-        place = ticket.get("zone_name") or ""
-        if ticket.get("matter_name"):
-            place += " · " + str(ticket["matter_name"])
+        place, matter = self._names(ticket)
+        if matter:
+            place += " · " + matter
         layout.addWidget(self._label(place, "heading", "matter"))
         kind = ticket.get("kind")
         if kind == "priority" and ticket.get("priority_reason"):
@@ -519,7 +521,6 @@ class KioskWindow(QWidget):
             words.addWidget(
                 self._label(line.text(flow.lang), "heading" if i == 0 else "", f"route-{i}")
             )
-        middle.addLayout(words, 2)
         qr = QrWidget(str(ticket.get("status_url", "")))
         qr.setObjectName("qr")
         side = self.units.mm(55) if not flow.elderly else self.units.mm(60)
@@ -528,11 +529,12 @@ class KioskWindow(QWidget):
         qbox = QVBoxLayout()
         qbox.addWidget(qr, 0, Qt.AlignmentFlag.AlignCenter)
         qbox.addWidget(self._label(self.tr("kiosk.ticket.qr"), "muted", "qr-hint"))
-        middle.addLayout(qbox, 1)
-        if self.portrait:
+        if self.portrait:  # one above the other: a layout has one parent
             layout.addLayout(words)
             layout.addLayout(qbox)
         else:
+            middle.addLayout(words, 2)
+            middle.addLayout(qbox, 1)
             layout.addLayout(middle)
         if shown is not None and (shown.on_screen_only or shown.print_failed):
             problem = (
@@ -546,6 +548,17 @@ class KioskWindow(QWidget):
         else:
             layout.addWidget(self._label(self.tr("kiosk.ticket.take"), "heading", "take"))
         layout.addWidget(self._label(self.tr("kiosk.touch_home"), "muted", "touch-home"))
+
+    def _names(self, ticket: dict[str, Any]) -> tuple[str, str]:
+        """The ticket's zone and matter in the citizen's language (the ticket has Chinese)."""
+        zone, matter = str(ticket.get("zone_name") or ""), str(ticket.get("matter_name") or "")
+        if self.flow.lang != "en" or ticket.get("zone") not in self.flow.catalog.zones:
+            return zone, matter
+        view = self.flow.catalog.zone_view(str(ticket["zone"]), self.now())
+        for m in view.matters:
+            if m.id == ticket.get("matter") and m.name_en:
+                matter = m.name_en
+        return view.name_en or zone, matter
 
     def _page_ticket(self) -> QWidget:
         page, layout = self._page(ResultPage)
