@@ -83,7 +83,7 @@ class Print:
 
 
 @dataclass(frozen=True)
-class TestPrint:
+class PrintTestPage:
     job: str
     slip: TicketSlip
 
@@ -93,7 +93,7 @@ class Quit:
     pass
 
 
-Effect = Send | Print | TestPrint | Quit
+Effect = Send | Print | PrintTestPage | Quit
 
 
 @dataclass(frozen=True)
@@ -569,7 +569,7 @@ class KioskFlow:
             job = f"test-{self.new_id()}"
             self.test_result = say("kiosk.maint.testing")
             self.prints += 1
-            return [TestPrint(job, self._test_slip(now))]
+            return [PrintTestPage(job, self._test_slip(now))]
         if arg == "ack":
             self.paper_acknowledged = True
         elif arg == "lang":

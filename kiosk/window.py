@@ -37,7 +37,7 @@ from qtkit.theme import PALETTE, Sizes, style_sheet
 from qtkit.units import Units
 from shared.texts import t
 
-from .flow import Effect, KioskFlow, Print, Quit, Screen, Send, TestPrint
+from .flow import Effect, KioskFlow, Print, PrintTestPage, Quit, Screen, Send
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -216,7 +216,7 @@ class KioskWindow(QWidget):
                     self.hub.request(
                         effect.op, request_id=effect.rid, timeout=timeout, **effect.fields
                     )
-            elif isinstance(effect, Print | TestPrint):
+            elif isinstance(effect, Print | PrintTestPage):
                 if self.printer is not None:
                     self.printer.print_slip(effect.job, effect.slip)
             elif isinstance(effect, Quit):
