@@ -288,6 +288,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         flush=True,
     )
     benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
+    benches["kiosk"] = lambda folder, quick: __import__("kiosk.bench").bench.run(folder, quick)
     unknown = [which for which in args.which if which not in benches]
     if unknown:
         print(
