@@ -47,7 +47,7 @@ def rss_mib(pid: int | None = None) -> float:
 
 def run(folder: Path, quick: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QEvent, Qt
     from PySide6.QtTest import QTest
 
     from qtkit.app import start_app
@@ -80,6 +80,8 @@ def run(folder: Path, quick: bool = False) -> None:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"kiosk stuck on {flow.screen}")
                 app.processEvents()
+                # what a running event loop does between events: delete the pages drawn over
+                app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
                 time.sleep(0.0005)
 
         def click(name: str) -> None:
