@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	sh scripts/system-packages run
 	$(BIN)/onetrip demo --headless
 
 test: $(STAMP)
+	sh scripts/system-packages test
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 

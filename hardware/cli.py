@@ -35,9 +35,12 @@ from .virtual_printer import (
 log = logging.getLogger(__name__)
 
 
-def sample_ticket(now: datetime | None = None) -> TicketSlip:
+SAMPLE_HALL = "余姚市行政服务中心"
+
+
+def sample_ticket(now: datetime | None = None, hall: str = SAMPLE_HALL) -> TicketSlip:
     return TicketSlip(
-        hall="余姚市行政服务中心",
+        hall=hall,
         zone="商事登记",
         matter="企业设立登记",
         number="A001",
@@ -50,10 +53,10 @@ def sample_ticket(now: datetime | None = None) -> TicketSlip:
     )
 
 
-def sample_card(today: date | None = None) -> CardSlip:
+def sample_card(today: date | None = None, hall: str = SAMPLE_HALL) -> CardSlip:
     today = today or date.today()
     return CardSlip(
-        hall="余姚市行政服务中心",
+        hall=hall,
         card_no=f"XB{today:%Y%m%d}-0001",
         staff_name="王芳",
         window="3",
@@ -82,12 +85,34 @@ def _config_error(exc: Exception) -> int:
     return 2
 
 
+def _hall(args: argparse.Namespace) -> tuple[str, datetime]:
+    """The hall's name and its time now: from ``--config`` when given, else the sample's."""
+    if getattr(args, "config", None) is None:
+        return SAMPLE_HALL, datetime.now().astimezone()
+    from shared.config import load_config
+
+    config = load_config(args.config)
+    return config.name, datetime.now(config.tz)
+
+
 def cmd_test(args: argparse.Namespace) -> int:
+    from shared.config import ConfigError
+
+    if args.printer.lower().startswith("virtual://"):
+        name = args.printer.partition("://")[2] or "virtual"
+        message = f"{t('print.virtual_elsewhere', 'zh_CN', name=name)}"
+        print(f"{message} / {t('print.virtual_elsewhere', 'en', name=name)}", file=sys.stderr)
+        return 2
+    try:
+        hall, now = _hall(args)
+    except ConfigError as exc:
+        exc.report("the test page was not printed")
+        return 2
     try:
         printer = _printer(args)
-        printer.print_ticket(sample_ticket(), args.lang)
+        printer.print_ticket(sample_ticket(now, hall), args.lang)
         print(f"{printer.url}: ticket printed / 号票已打印")
-        st = printer.print_card(sample_card(), args.lang)
+        st = printer.print_card(sample_card(now.date(), hall), args.lang)
         print(f"{printer.url}: card printed / 续办服务卡已打印")
     except (PrinterUrlError, BadPrinterSetting) as exc:
         return _config_error(exc)
@@ -227,6 +252,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     test.add_argument("--charset", choices=CHARSETS, default=None, help="printer font coverage")
     test.add_argument("--qr", choices=("native", "image"), default=None)
     test.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
+    test.add_argument("--config", type=Path, default=None, metavar="HALL.toml",
+                      help="print the hall's own name, in its time zone")  # fmt: skip
     test.set_defaults(func=cmd_test)
 
     status = sub.add_parser("status", help="online, paper, cover")

@@ -17,9 +17,11 @@ plus ``timeout`` (status reply wait, s) and ``settle`` (s to keep watching after
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
@@ -33,13 +35,20 @@ SCHEMES = ("tcp", "usb", "serial", "win32", "file", "virtual", *SERIAL_URL_SCHEM
 
 
 class PrinterUrlError(ValueError):
-    """A printer address this module does not understand (Chinese and English message)."""
+    """A printer address this module does not understand (Chinese and English message); an
+    address that looks like a network printer's ``HOST:PORT`` suggests the ``tcp://`` form."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        super().__init__(
-            f"{t('print.bad_url', 'zh_CN', url=url)} / {t('print.bad_url', 'en', url=url)}"
-        )
+        key, params = "print.bad_url", {"url": url}
+        if "://" not in url and _looks_like_host_port(url):
+            key, params = "print.bad_url_tcp", {"url": url, "suggestion": f"tcp://{url}"}
+        super().__init__(f"{t(key, 'zh_CN', **params)} / {t(key, 'en', **params)}")
+
+
+def _looks_like_host_port(text: str) -> bool:
+    host, colon, port = text.rpartition(":")
+    return bool(colon and host and port.isdigit() and " " not in host)
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,12 @@ class TcpConnection:
     can_read = True
 
     def __init__(self, host: str, port: int, io_timeout: float) -> None:
-        self._sock = socket.create_connection((host, port), timeout=io_timeout)
+        try:
+            self._sock = socket.create_connection((host, port), timeout=io_timeout)
+        except TimeoutError:
+            raise TimeoutError(f"{host}:{port}: no answer in {io_timeout:g} s") from None
+        except OSError as exc:
+            raise ConnectionError(f"{host}:{port}: {exc.strerror or exc}") from None
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._io_timeout = io_timeout
 
@@ -201,12 +215,26 @@ class FileConnection:
         self._file.close()
 
 
+def _escpos_cache() -> None:
+    """python-escpos pickles its printer profiles into a new temporary folder at every import
+    unless told where: give it one folder in the user's cache, made once."""
+    if os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR"):
+        return
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME")
+    folder = Path(base) if base else Path.home() / ".cache"
+    folder = folder / "onetrip" / "escpos"
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+
+
 class UsbConnection:
     """Through python-escpos's ``Usb`` class (pyusb), which finds the device and endpoints."""
 
     can_read = True
 
     def __init__(self, vid: int, pid: int, options: dict[str, str], io_timeout: float) -> None:
+        _escpos_cache()
         from escpos.printer import Usb  # needs pyusb and libusb; imported only when used
 
         kwargs: dict[str, int] = {}
@@ -244,6 +272,7 @@ class Win32Connection:
     can_read = False
 
     def __init__(self, name: str) -> None:
+        _escpos_cache()
         from escpos.printer import Win32Raw  # Windows only (pywin32)
 
         if not Win32Raw.is_usable():

@@ -89,10 +89,10 @@ class Printer:
         try:
             return open_connection(self.target, self.io_timeout)
         except TimeoutError as exc:
-            log.warning("printer %s: connect timed out: %s", self.url, exc)
+            log.debug("printer %s: connect timed out: %s", self.url, exc)
             raise PrintFailed("offline", str(exc)) from exc
         except OSError as exc:
-            log.warning("printer %s: cannot connect: %s", self.url, exc)
+            log.debug("printer %s: cannot connect: %s", self.url, exc)
             raise PrintFailed("connect_failed", str(exc)) from exc
 
     def status(self) -> PrinterStatus:
@@ -104,7 +104,7 @@ class Printer:
         try:
             return query_status(conn, self.timeout, self.url)
         except (OSError, serial.SerialException) as exc:
-            log.warning("printer %s: status query failed: %s", self.url, exc)
+            log.debug("printer %s: status query failed: %s", self.url, exc)
             return PrinterStatus(online=False, reason="offline", detail=str(exc))
         finally:
             conn.close()
@@ -117,10 +117,10 @@ class Printer:
             try:
                 conn.write(data)
             except TimeoutError as exc:
-                log.warning("printer %s: write timed out after %.1fs", self.url, self.io_timeout)
+                log.debug("printer %s: write timed out after %.1fs", self.url, self.io_timeout)
                 raise PrintFailed("timeout", str(exc)) from exc
             except (OSError, serial.SerialException) as exc:
-                log.warning("printer %s: write failed: %s", self.url, exc)
+                log.debug("printer %s: write failed: %s", self.url, exc)
                 raise PrintFailed("write_failed", str(exc)) from exc
             if not conn.can_read:
                 return before
@@ -137,10 +137,10 @@ class Printer:
         try:
             st = query_status(conn, self.timeout, self.url)
         except (OSError, serial.SerialException) as exc:
-            log.warning("printer %s: status %s job failed: %s", self.url, when, exc)
+            log.debug("printer %s: status %s job failed: %s", self.url, when, exc)
             raise PrintFailed("offline", str(exc)) from exc
         if not st.ok:
-            log.warning("printer %s: %s job: %s", self.url, when, st.message("en"))
+            log.debug("printer %s: %s job: %s", self.url, when, st.message("en"))
             raise PrintFailed(st.reason or "error", st.detail, st)
         return st
 

@@ -38,12 +38,14 @@ async def run(
     kiosks: int,
     index: int,
     seed: int,
+    mix: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     config = load_config(demo.config)
     rng = random.Random(seed)
     printer = Printer(printer_url)
-    zones = [z for z in ZONE_MIX if z in config.zones] or sorted(config.zones)
-    weights = [ZONE_MIX.get(z, 0.1) for z in zones]
+    shares = mix or ZONE_MIX
+    zones = [z for z in shares if z in config.zones] or sorted(config.zones)
+    weights = [shares.get(z, 0.1) for z in zones]
     stats = {"device": device, "issued": 0, "printed": 0, "voided": 0, "refused": 0, "redeemed": 0}
     redeemed: set[str] = set()
     client = HubClient(url, device=device, token=demo.tokens()[device], name=device)
@@ -141,12 +143,24 @@ def main() -> None:
     parser.add_argument("--kiosks", type=int, default=1)
     parser.add_argument("--index", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--mix", default="", help="share of arrivals per zone, e.g. budongchan=0.4,shangshi=0.2"
+    )
     args = parser.parse_args()
+    mix = {z: float(v) for z, v in (pair.split("=") for pair in args.mix.split(",") if pair)}
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     demo = DemoDir(args.demo_dir)
     stats = eventloop.run(
         run(
-            demo, args.url, args.device, args.printer, args.rate, args.kiosks, args.index, args.seed
+            demo,
+            args.url,
+            args.device,
+            args.printer,
+            args.rate,
+            args.kiosks,
+            args.index,
+            args.seed,
+            mix or None,
         )
     )
     demo.append("summary.jsonl", {"kind": "kiosk", **stats})

@@ -45,6 +45,11 @@ def rss_mib(pid: int | None = None) -> float:
     return kib / 1024
 
 
+def bench(folder: Path, quick: bool) -> None:
+    """The ``onetrip bench`` entry: the trial hall lives in ``folder``."""
+    run(folder, quick)
+
+
 def run(folder: Path, quick: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEvent, Qt

@@ -10,12 +10,13 @@ import logging
 import sys
 
 # Modules whose ``register(subparsers)`` adds subcommands, in the order --help shows them.
-PARTS = (
+PARTS = (  # one line each
     "server.cli",
     "server.hub.cli",
-    "server.demo",
+    "onetrip.demo",
     "server.bench",
     "hardware.cli",
+    "voice.cli",
     "kiosk.cli",
 )
 

@@ -8,6 +8,7 @@
 ``run`` shows the window (full screen, without cursor, for a kiosk or a board), lets Ctrl-C and
 SIGTERM end the app cleanly (Qt's loop otherwise never gives Python a chance to see them), and
 returns the exit code. ``no_display`` says in one line why an app cannot open a window.
+``ONETRIP_WINDOW_GEOMETRY=X,Y,W,H`` places the window (the demo lays its apps out with it).
 """
 
 from __future__ import annotations
@@ -76,7 +77,11 @@ def run(
     ticker.timeout.connect(lambda: None)
     if on_quit is not None:
         app.aboutToQuit.connect(on_quit)
-    if fullscreen:
+    placed = placement()
+    if placed is not None:
+        window.setGeometry(*placed)
+        window.show()
+    elif fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         window.showFullScreen()
@@ -88,6 +93,20 @@ def run(
         ticker.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+GEOMETRY_ENV = "ONETRIP_WINDOW_GEOMETRY"
+
+
+def placement() -> tuple[int, int, int, int] | None:
+    """Where ``ONETRIP_WINDOW_GEOMETRY`` (``X,Y,W,H``) puts the window; None if unset or not
+    four whole numbers with a positive size."""
+    raw = os.environ.get(GEOMETRY_ENV, "")
+    try:
+        x, y, w, h = (int(part) for part in raw.split(","))
+    except ValueError:
+        return None
+    return (x, y, w, h) if w > 0 and h > 0 else None
 
 
 def _signals() -> list[signal.Signals]:

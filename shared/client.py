@@ -33,6 +33,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from . import jsoncodec
 from . import protocol as p
+from .sync import Sync
 
 log = logging.getLogger("onetrip.client")
 
@@ -105,11 +106,10 @@ class HubClient:
         self.name = name or device or "anonymous"
         # what the client knows
         self.hello: dict[str, Any] = {}
-        self.seq = 0  # seq of the last snapshot or push taken in
+        self.sync = Sync()  # where the client stands in the hub's stream (seq, resyncs)
         self.snapshot: dict[str, Any] = {}  # topic -> its latest snapshot
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connects = 0  # successful connections so far (1 + reconnects)
-        self.resyncs = 0  # snapshots taken because of a gap or a new day
         self.failure: HubError | None = None  # set when the hub refused our credentials
         # machinery
         self._ws: ClientConnection | None = None
@@ -117,8 +117,6 @@ class HubClient:
         self._closing = False
         self._task: asyncio.Task[None] | None = None
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._syncing = False  # a snapshot to catch up is on its way
-        self._reason = "request"  # why the next snapshot reply was asked for
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- life -----------------------------------------------------------------------------------
@@ -145,6 +143,16 @@ class HubClient:
             waiter.cancel()
         if self.failure:
             raise self.failure
+
+    @property
+    def seq(self) -> int:
+        """The seq of the last snapshot or push taken in."""
+        return self.sync.seq
+
+    @property
+    def resyncs(self) -> int:
+        """Snapshots taken because of a gap or a new day."""
+        return self.sync.resyncs
 
     @property
     def connected(self) -> bool:
@@ -320,7 +328,7 @@ class HubClient:
             await self._setup_request("auth", timeout, device=self.device, token=self.token)
         self.hello = await self._setup_request("hello", timeout, client=self.name)
         if self.topics:
-            self._reason = "connect"
+            self.sync.expect("connect")
             await self._setup_request("subscribe", timeout, topics=self.topics)
         self.connects += 1
         self._ready.set()
@@ -336,7 +344,7 @@ class HubClient:
         was = self._ready.is_set()
         self._ready.clear()
         self._ws = None
-        self._syncing = False
+        self.sync.lost()
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(_Lost())
@@ -363,10 +371,9 @@ class HubClient:
                     # Sync points are taken in here, in stream order: the hub's next push
                     # to this connection follows exactly them.
                     if isinstance(result.get("topics"), dict):
-                        await self._take_snapshot(result, self._reason)
-                        self._reason = "request"
+                        await self._take_snapshot(result)
                     elif "protocol" in result:  # hello
-                        self.seq = int(result["seq"])
+                        self.sync.hello(int(result["seq"]))
                 future = self._pending.get(str(message["re"]))
                 if future is not None and not future.done():
                     future.set_result(message)
@@ -378,40 +385,24 @@ class HubClient:
     # -- pushes and snapshots --------------------------------------------------------------
     async def _on_push(self, message: dict[str, Any]) -> None:
         prev, seq = message.get("prev", 0), message.get("seq", 0)
-        if prev != self.seq:
-            # Something was missed (or this follows a sync point still in flight): what
-            # happened is in the snapshot that is coming; the push itself is dropped.
-            if not self._syncing:
-                log.info(
-                    "%s: gap (had %s, push follows %s): new snapshot", self.name, self.seq, prev
-                )
-                self._start_resync("gap")
-            return
-        self.seq = seq
-        await self._deliver(message)
-        if message.get("event") == p.Events.DAY:
-            self._start_resync("day")
+        step = self.sync.push(seq, prev, message.get("event"))
+        if not step.deliver and step.resync:
+            log.info("%s: gap (had %s, push follows %s): new snapshot", self.name, self.seq, prev)
+        if step.deliver:
+            await self._deliver(message)
+        if step.resync:
+            self._spawn(self._resync())
 
-    def _start_resync(self, reason: str) -> None:
-        if self._syncing:
-            return
-        self._syncing = True
-        self.resyncs += 1
+    async def _resync(self) -> None:
+        try:
+            await self.request("snapshot", timeout=self.request_timeout)
+        except HubError as e:
+            log.warning("%s: resync failed: %s", self.name, e)
+            self.sync.failed()
 
-        async def resync() -> None:
-            try:
-                self._reason = reason
-                await self.request("snapshot", timeout=self.request_timeout)
-            except HubError as e:
-                log.warning("%s: resync failed: %s", self.name, e)
-                self._syncing = False
-
-        self._spawn(resync())
-
-    async def _take_snapshot(self, result: dict[str, Any], reason: str) -> None:
-        self.seq = int(result.get("seq", self.seq))
+    async def _take_snapshot(self, result: dict[str, Any]) -> None:
+        reason = self.sync.snapshot(int(result.get("seq", self.seq)))
         self.snapshot.update(result.get("topics") or {})
-        self._syncing = False
         await self._call(self.on_snapshot, result, reason)
 
     async def _deliver(self, message: dict[str, Any]) -> None:

@@ -18,10 +18,15 @@ from .errors import Refused
 T = TypeVar("T")
 
 
+Reply = Literal["ticket", "queued", "window", "card"]
+
+
 @dataclass(frozen=True)
 class Command:
     op: ClassVar[str]
-    mutating: ClassVar[bool] = True
+    # What the reply holds: ``{ticket}`` the ticket acted on; ``queued`` the new ticket with
+    # its place (``ahead``, ``wait_minutes``); ``{window}``; ``{card}`` the new 续办服务卡.
+    reply: ClassVar[Reply] = "ticket"
 
 
 # --- kiosk ---------------------------------------------------------------------------------
@@ -31,6 +36,7 @@ class Issue(Command):
     ``appointment_at`` (epoch seconds) an appointment checked in at the kiosk."""
 
     op: ClassVar[str] = "issue"
+    reply: ClassVar[Reply] = "queued"
     zone: str
     matter: str | None = None
     priority_reason: str | None = None
@@ -52,6 +58,7 @@ class RedeemCard(Command):
     """A returning holder scans a 续办服务卡: a follow-up ticket for the card's staff member."""
 
     op: ClassVar[str] = "redeem_card"
+    reply: ClassVar[Reply] = "queued"
     code: str
 
 
@@ -69,6 +76,7 @@ class Login(Command):
     """The hub has checked the PIN; the engine checks the window and the staff member."""
 
     op: ClassVar[str] = "login"
+    reply: ClassVar[Reply] = "window"
     window: int
     staff: str
 
@@ -76,6 +84,7 @@ class Login(Command):
 @dataclass(frozen=True)
 class Logout(Command):
     op: ClassVar[str] = "logout"
+    reply: ClassVar[Reply] = "window"
     window: int
 
 
@@ -114,11 +123,14 @@ class Start(Command):
 
 @dataclass(frozen=True)
 class Finish(Command):
-    """办结. ``case_done`` false means the case goes on (承诺件, 补正): the citizen comes back."""
+    """办结. ``case_done`` false means the case goes on (承诺件, 补正): the citizen comes back.
+
+    Left out (None), it is false when a 续办服务卡 was issued during this visit (the card says
+    the citizen returns) and true otherwise; true closes the case and its open card."""
 
     op: ClassVar[str] = "finish"
     window: int
-    case_done: bool = True
+    case_done: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ class Cancel(Command):
 @dataclass(frozen=True)
 class Pause(Command):
     op: ClassVar[str] = "pause"
+    reply: ClassVar[Reply] = "window"
     window: int
     reason: str
 
@@ -169,6 +182,7 @@ class Pause(Command):
 @dataclass(frozen=True)
 class Resume(Command):
     op: ClassVar[str] = "resume"
+    reply: ClassVar[Reply] = "window"
     window: int
 
 
@@ -177,6 +191,7 @@ class IssueCard(Command):
     """Give the citizen being served a 续办服务卡 for this case."""
 
     op: ClassVar[str] = "issue_card"
+    reply: ClassVar[Reply] = "card"
     window: int
     tips: tuple[str, ...] = ()
 

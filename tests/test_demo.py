@@ -3,33 +3,51 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from support import ROOT
 
-def test_headless_demo_hall_behaves(tmp_path: Path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "onetrip.cli",
-            "demo",
-            "--headless",
-            "--for",
-            "12",
-            "--speed",
-            "240",
-            "--dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "the hall behaved" in result.stdout
+DEMO = [sys.executable, "-m", "onetrip.cli", "demo", "--headless", "--speed", "240"]
+
+
+def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    # A session of its own, as a terminal's foreground job: Ctrl-C goes to its whole group.
+    return subprocess.Popen(
+        [*DEMO, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, env=env,
+    )  # fmt: skip
+
+
+def _wait_for_line(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> list[str]:
+    assert proc.stdout is not None
+    lines, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if text in line or not line:
+            return lines
+    raise AssertionError(f"no {text!r} in {lines}")
+
+
+def test_ctrl_c_stops_the_hall_cleanly_and_it_behaved(tmp_path: Path):
+    proc = _start("--dir", str(tmp_path))
+    try:
+        _wait_for_line(proc, "arrivals an hour")
+        _wait_for_line(proc, "issued")  # the first progress line, 10 s in
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out + err
+    assert "the hall behaved" in out and "PROBLEM" not in out
+    for log in (tmp_path / "logs").glob("*.log"):
+        assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace"), log.name
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["issued"] >= 20 and summary["served"] >= 10
     assert summary["acknowledged"] <= summary["issued"]
@@ -39,3 +57,33 @@ def test_headless_demo_hall_behaves(tmp_path: Path):
     assert len(receipts) >= 20  # every ticket printed on a virtual printer over TCP
     text = receipts[0].read_text(encoding="utf-8")
     assert "余姚市行政服务中心" in text and "/t/" in text and "?" not in text
+
+
+def _server_pid(folder: Path) -> int:
+    config = str(folder / "hall.toml")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"server" in argv and config.encode() in argv:
+                return int(entry.name)
+    raise AssertionError("no hall server process")
+
+
+def test_the_demo_stops_when_the_server_dies_and_leaves_no_folder(tmp_path: Path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = _start(env=env)
+    try:
+        lines = _wait_for_line(proc, "arrivals an hour")
+        folder = Path(next(x for x in lines if "demo hall in" in x).split(" in ")[1].strip())
+        os.kill(_server_pid(folder), signal.SIGKILL)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 1
+    assert "大厅服务器已退出" in err and "the hall server stopped" in err
+    assert not folder.exists() and not list(tmp_path.glob("onetrip-demo-*"))
+    assert "removed" in out

@@ -14,6 +14,11 @@ Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``:
   (``synchronous=FULL``): acknowledged tickets per second.
 - ``busyday``: a day of 7,000 tickets (鄞州's daily load) issued and served end to end as fast
   as it goes: wall time, and the server's peak memory.
+- ``bare``: the limits of the stack onetrip stands on, in the same run (``server.bench.bare``):
+  a bare SQLite WAL writer with group commit, the same behind a bare websockets server, and a
+  bare websockets broadcast to as many boards. ``ratio`` lines then put onetrip's figures
+  beside them: ``throughput / bare``, ``board p99 / bare broadcast p99``. Absolute figures
+  move with the machine; the ratios are what the code is worth.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from kiosk.bench import bench as kiosk
+from voice.bench import bench as voice
+
 from .hall import write_big_hall
 
 RATES = ["kiosk=100000", "caller=100000", "display=100000"]
@@ -40,14 +48,18 @@ BOARDS, BOARD_PROCESSES = 100, 4
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="measure the hall server (fan-out, throughput, busy day)")
     p.add_argument(
-        "which", nargs="*", metavar="BENCH", help="fanout, throughput, busyday (default: all three)"
+        "which", nargs="*", metavar="BENCH", help="bare, fanout, throughput, busyday (default: all)"
     )
     p.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
     p.add_argument("--dir", type=Path, help="work in this folder and keep it (logs, raw times)")
     p.set_defaults(func=cmd_bench)
 
 
+RESULTS: dict[tuple[str, str], float] = {}  # every figure of this run, for the ratios
+
+
 def emit(bench: str, metric: str, value: float, unit: str) -> None:
+    RESULTS[(bench, metric)] = value
     print(
         json.dumps({"bench": bench, "metric": metric, "value": round(value, 3), "unit": unit}),
         flush=True,
@@ -277,6 +289,32 @@ def disk(folder: Path) -> None:
     emit("disk", "fsync_p99", percentile(took, 99), "ms")
 
 
+def bare_limits(folder: Path, quick: bool) -> None:
+    from . import bare
+
+    seconds = 3.0 if quick else 10.0
+    emit("bare", "sqlite_rows_per_second", bare.sqlite_rows_per_second(folder, seconds), "rows/s")
+    emit("bare", "ws_sqlite_per_second", bare.ws_sqlite(folder, seconds), "requests/s")
+    arrivals = bare.bare_broadcast(folder, 5.0 if quick else 20.0, percentile)
+    emit("bare", "broadcast_p50", percentile(arrivals, 50), "ms")
+    emit("bare", "broadcast_p99", percentile(arrivals, 99), "ms")
+
+
+def ratios() -> None:
+    """onetrip's figures as shares of the bare stack's, where both were measured."""
+    pairs = (
+        ("throughput_over_bare_ws_sqlite", ("throughput", "tickets_per_second"),
+         ("bare", "ws_sqlite_per_second")),
+        ("throughput_over_bare_sqlite", ("throughput", "tickets_per_second"),
+         ("bare", "sqlite_rows_per_second")),
+        ("board_p99_over_bare_broadcast_p99", ("fanout", "board_p99"),
+         ("bare", "broadcast_p99")),
+    )  # fmt: skip
+    for name, ours, theirs in pairs:
+        if ours in RESULTS and RESULTS.get(theirs):
+            emit("ratio", name, RESULTS[ours] / RESULTS[theirs], "x")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     print(
         json.dumps(
@@ -287,12 +325,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    benches = {"fanout": fanout, "throughput": throughput, "busyday": busyday}
-    benches["kiosk"] = lambda folder, quick: __import__("kiosk.bench").bench.run(folder, quick)
+    benches = {  # one line each, in the order make bench runs them
+        "bare": bare_limits,
+        "fanout": fanout,
+        "throughput": throughput,
+        "busyday": busyday,
+        "voice": voice,
+        "kiosk": kiosk,
+    }
     unknown = [which for which in args.which if which not in benches]
     if unknown:
         print(
-            f"onetrip bench: no bench '{unknown[0]}' (fanout, throughput, busyday)",
+            f"onetrip bench: no bench '{unknown[0]}' ({', '.join(benches)})",
             file=sys.stderr,
         )
         return 2
@@ -302,4 +346,5 @@ def cmd_bench(args: argparse.Namespace) -> int:
         disk(folder)
         for which in args.which or list(benches):
             benches[which](folder, args.quick)
+        ratios()
     return 0

@@ -15,7 +15,7 @@ from shared.config import HallConfig
 
 from . import events as ev
 from .rules import decide, open_day
-from .state import HallState
+from .state import HallState, Ticket
 from .views import card_view, queue_view, ticket_view, window_view
 
 __all__ = ["Engine", "HallState"]
@@ -46,19 +46,31 @@ class Engine:
         return ([opened] if opened else []) + events, self.reply(command, events)
 
     def reply(self, command: c.Command, events: list[ev.Event]) -> dict[str, Any]:
-        """What the client that sent ``command`` is told once ``events`` are applied."""
+        """What the client that sent ``command`` is told once ``events`` are applied: the
+        shape its class declares (``Command.reply``)."""
         state, config = self.state, self.config
-        for event in events:
-            if isinstance(event, ev.CardIssued):
-                return {"card": card_view(config, state.cards[event.card.number])}
-            if isinstance(event, ev.Issued):
-                ticket = state.tickets[event.ticket.id]
-                return {"ticket": queue_view(state, config, ticket, newest=True)}
-        if isinstance(command, c.Login | c.Logout | c.Pause | c.Resume):
-            window = state.windows[command.window]
-            return {"window": window_view(state, config, window)}
-        for event in events:
-            tid = getattr(event, "ticket", None)
-            if isinstance(tid, str) and tid in state.tickets:
-                return {"ticket": ticket_view(config, state.tickets[tid])}
-        return {}
+        if command.reply == "window":
+            number: int = getattr(command, "window")  # noqa: B009 - each such command has one
+            return {"window": window_view(state, config, state.windows[number])}
+        if command.reply == "card":
+            (card,) = (e.card for e in events if isinstance(e, ev.CardIssued))
+            return {"card": card_view(config, state.cards[card.number])}
+        tid = _ticket_of(events)
+        # a past day's ticket that ended leaves memory at once; its last row is still at hand
+        ticket = state.tickets.get(tid) or state.retired.get(("ticket", tid))
+        if ticket is None:
+            return {}
+        if command.reply == "queued":
+            return {"ticket": queue_view(state, config, ticket, newest=True)}
+        return {"ticket": ticket_view(config, ticket)}
+
+
+def _ticket_of(events: list[ev.Event]) -> str:
+    """The id of the ticket the first of ``events`` that names one is about."""
+    for event in events:
+        ticket = getattr(event, "ticket", None)
+        if isinstance(ticket, Ticket):
+            return ticket.id
+        if isinstance(ticket, str):
+            return ticket
+    raise ValueError("no event names a ticket")

@@ -9,6 +9,8 @@ Within each group a ticket at the head (band 0) goes before those in turn.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shared.config import HallConfig
@@ -23,56 +25,104 @@ class Choice:
     priority_run: int  # the window's run of priority calls after this one
 
 
-def _order(t: Ticket) -> tuple[int, float, int]:
+def order_key(t: Ticket) -> tuple[int, float, int]:
+    """A ticket's place in its own line: the head (band 0) first, then by when it joined."""
     return (t.band, t.key, t.serial)
+
+
+def present_staff(state: HallState) -> set[str]:
+    """Staff members logged in at some window."""
+    return {w.staff for w in state.windows.values() if w.staff}
 
 
 def away_colleagues(state: HallState, config: HallConfig, staff: str) -> set[str]:
     """Colleagues whose AB backup is ``staff`` and who are not logged in anywhere."""
-    present = {w.staff for w in state.windows.values() if w.staff}
+    present = present_staff(state)
     return {s.id for s in config.staff.values() if s.backup == staff and s.id not in present}
 
 
-def choose_next(state: HallState, config: HallConfig, window: Window, now: float) -> Choice | None:
+Heap = list[tuple[tuple[int, float, int], Ticket]]
+
+
+def _heap(items: Heap) -> Heap:
+    heapq.heapify(items)  # the keys end in the unique serial: tickets are never compared
+    return items
+
+
+def call_order(
+    state: HallState, config: HallConfig, window: Window, now: float
+) -> Iterator[Choice]:
+    """The tickets successive "call next" presses at ``window`` take, in order, from now.
+
+    The one ordering of the hall: ``choose_next`` is its head and the ``waiting`` list is its
+    first tickets. Appointments not yet due are not in it (see ``later_appointments``). Lazy:
+    the head costs one pass over who waits, every further ticket a heap pop.
+    """
     staff = window.staff
-    mine = {staff} | away_colleagues(state, config, staff) if staff else set()
+    mine = ({staff} | away_colleagues(state, config, staff)) if staff else set()
     zones = config.windows[window.number].zones
     early = config.policy.appointment_early_minutes * 60
 
-    followups: list[Ticket] = []
-    directed: list[Ticket] = []
-    appointments: list[Ticket] = []
-    priority: list[Ticket] = []
-    normal: list[Ticket] = []
+    followups: Heap = []
+    directed: Heap = []
+    appointments: Heap = []
+    priority: Heap = []
+    normal: Heap = []
     for tid in state.routed:
         t = state.tickets[tid]
         if t.kind is Kind.FOLLOWUP and t.to_staff in mine:
-            followups.append(t)
+            followups.append((order_key(t), t))
         elif t.to_window == window.number or (t.to_staff is not None and t.to_staff == staff):
-            directed.append(t)
+            directed.append((order_key(t), t))
     for tid in (tid for zone in zones for tid in state.queues.get(zone, ())):
         t = state.tickets[tid]
         if t.kind is Kind.APPOINTMENT and t.appointment_at is not None:
             if t.appointment_at - early <= now:
-                appointments.append(t)
+                appointments.append((order_key(t), t))
         elif t.kind is Kind.PRIORITY:
-            priority.append(t)
+            priority.append((order_key(t), t))
+        elif t.band == 0:
+            normal.append((order_key(t), t))
         else:
-            normal.append(t)
+            # Longest weighted wait first; equal weights make this plain first come, first served.
+            normal.append(((1, -((now - t.key) * zones[t.zone]), t.serial), t))
 
+    run, limit = window.priority_run, config.policy.priority_run
     for group in (followups, directed, appointments):
-        if group:
-            return Choice(min(group, key=_order), 0)
-    if priority and (not normal or window.priority_run < config.policy.priority_run):
-        return Choice(min(priority, key=_order), window.priority_run + 1)
-    if normal:
-        head = [t for t in normal if t.band == 0]
-        if head:
-            return Choice(min(head, key=_order), 0)
-        # Longest weighted wait first; equal weights make this plain first come, first served.
-        best = max(normal, key=lambda t: ((now - t.key) * zones[t.zone], -t.serial))
-        return Choice(best, 0)
-    return None
+        _heap(group)
+        while group:
+            run = 0  # any call but a priority one ends the run
+            yield Choice(heapq.heappop(group)[1], 0)
+    _heap(priority)
+    _heap(normal)
+    while priority or normal:
+        if priority and (not normal or run < limit):
+            run += 1
+            yield Choice(heapq.heappop(priority)[1], run)
+        else:
+            run = 0
+            yield Choice(heapq.heappop(normal)[1], 0)
+
+
+def choose_next(state: HallState, config: HallConfig, window: Window, now: float) -> Choice | None:
+    """Who "call next" at ``window`` takes now: the head of ``call_order``."""
+    return next(call_order(state, config, window, now), None)
+
+
+def later_appointments(
+    state: HallState, config: HallConfig, window: Window, now: float
+) -> list[Ticket]:
+    """Appointments in the window's zones not yet due, by their time: called once due."""
+    early = config.policy.appointment_early_minutes * 60
+    later = [
+        t
+        for zone in config.windows[window.number].zones
+        for tid in state.queues.get(zone, ())
+        if (t := state.tickets[tid]).kind is Kind.APPOINTMENT
+        and t.appointment_at is not None
+        and t.appointment_at - early > now
+    ]
+    return sorted(later, key=lambda t: (t.appointment_at or 0.0, t.serial))
 
 
 def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
@@ -88,7 +138,7 @@ def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
             if state.tickets[i].to_staff == ticket.to_staff
             and state.tickets[i].to_window == ticket.to_window
         ]
-        return sum(_order(t) < _order(ticket) for t in same)
+        return sum(order_key(t) < order_key(ticket) for t in same)
     line = line_of(ticket)
     counts = state.counts
     if newest and line != "appointment":
@@ -96,7 +146,7 @@ def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
         if line == "turn":
             before += counts.get((ticket.zone, "turn"), 0)
         return before - 1  # less the ticket itself
-    mine, count = _order(ticket), 0
+    mine, count = order_key(ticket), 0
     for tid in state.queues.get(ticket.zone, ()):
         t = state.tickets[tid]
         other = line_of(t)
@@ -106,7 +156,7 @@ def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
                 ticket.serial,
             )
         elif other == line:
-            count += _order(t) < mine
+            count += order_key(t) < mine
         else:
             count += other == "priority" and line == "turn"
     return count

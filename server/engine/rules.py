@@ -15,10 +15,10 @@ from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status, WindowStatus
 from shared.errors import Refused
 from shared.security import card_code, read_card_code, ticket_code
-from shared.texts import Text
 
 from . import events as e
-from .queue import choose_next
+from .lifecycle import check, refuse_state
+from .queue import choose_next, order_key, present_staff
 from .state import Card, HallState, Ticket, Window
 
 Rule = Callable[[HallState, HallConfig, Any, float], list[e.Event]]
@@ -99,21 +99,11 @@ def current_ticket(state: HallState, number: int) -> Ticket:
     return state.tickets[window.ticket]
 
 
-def called_ticket(state: HallState, number: int, action: str) -> Ticket:
-    """The window's ticket, which must be called and not yet served, for ``action``."""
+def ticket_at_window(state: HallState, number: int, command: type[c.Command]) -> Ticket:
+    """The window's ticket, which ``command`` must accept (``lifecycle.LIFECYCLE``)."""
     ticket = current_ticket(state, number)
-    if ticket.status is not Status.CALLED:
-        raise refuse_state(ticket, action)
+    check(ticket, command)
     return ticket
-
-
-def refuse_state(ticket: Ticket, action: str) -> Refused:
-    return Refused(
-        "bad_state",
-        ticket=ticket.label,
-        state=Text(f"status.{ticket.status.value}"),
-        action=Text(f"action.{action}"),
-    )
 
 
 # --- issuing ---------------------------------------------------------------------------------
@@ -210,8 +200,9 @@ def issue(state: HallState, config: HallConfig, cmd: c.Issue, now: float) -> lis
 @rule(c.Void)
 def void(state: HallState, config: HallConfig, cmd: c.Void, now: float) -> list[e.Event]:
     ticket = find_ticket(state, cmd.ticket)
-    if ticket.status is not Status.WAITING or ticket.first_called_at is not None:
-        raise refuse_state(ticket, "void")
+    check(ticket, c.Void)
+    if ticket.first_called_at is not None:
+        raise refuse_state(ticket, c.Void.op)
     return [e.Voided(ticket.id, cmd.reason or "print failed")]
 
 
@@ -230,7 +221,7 @@ def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float) 
     if card.ticket is not None:
         raise Refused("card_in_use", ticket=state.tickets[card.ticket].label)
     _check_hours(config, card.zone, now, cutoff=False)
-    present = {w.staff for w in state.windows.values() if w.staff}
+    present = present_staff(state)
     backup = config.staff[card.staff].backup if card.staff in config.staff else None
     routed = card.staff in present or (backup is not None and backup in present)
     ticket = _new_ticket(
@@ -251,17 +242,13 @@ def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float) 
 @rule(c.Requeue)
 def requeue(state: HallState, config: HallConfig, cmd: c.Requeue, now: float) -> list[e.Event]:
     ticket = find_ticket(state, cmd.ticket)
-    if ticket.status is not Status.MISSED:
-        raise refuse_state(ticket, "requeue")
+    check(ticket, c.Requeue)
     if ticket.day != state.day:
         raise Refused("not_today", ticket=ticket.label)
     if ticket.requeues >= config.policy.requeue_limit:
         raise Refused("requeue_limit", ticket=ticket.label, count=ticket.requeues)
     # Behind the first ``requeue_penalty`` tickets waiting in turn in its zone, else at the end.
-    queue = sorted(
-        (state.tickets[i] for i in state.waiting),
-        key=lambda t: (t.band, t.key, t.serial),
-    )
+    queue = sorted((state.tickets[i] for i in state.waiting), key=order_key)
     queue = [
         t
         for t in queue
@@ -339,8 +326,7 @@ def call_ticket(
 ) -> list[e.Event]:
     window = idle_window(state, cmd.window)
     ticket = find_ticket(state, cmd.ticket)
-    if ticket.status not in (Status.WAITING, Status.MISSED):
-        raise refuse_state(ticket, "call")
+    check(ticket, c.CallTicket)
     return [e.Called(ticket.id, cmd.window, window.staff, "chosen", window.priority_run)]
 
 
@@ -348,14 +334,15 @@ def call_ticket(
 def call_back(state: HallState, config: HallConfig, cmd: c.CallBack, now: float) -> list[e.Event]:
     window = idle_window(state, cmd.window)
     ticket = find_ticket(state, cmd.ticket)
-    if ticket.id not in window.suspended:
-        raise refuse_state(ticket, "call_back")
+    check(ticket, c.CallBack)
+    if ticket.id not in window.suspended:  # suspended at another window
+        raise refuse_state(ticket, c.CallBack.op)
     return [e.Called(ticket.id, cmd.window, window.staff, "callback", window.priority_run)]
 
 
 @rule(c.Recall)
 def recall(state: HallState, config: HallConfig, cmd: c.Recall, now: float) -> list[e.Event]:
-    ticket = called_ticket(state, cmd.window, "recall")
+    ticket = ticket_at_window(state, cmd.window, c.Recall)
     if ticket.recalls >= config.policy.recall_limit:
         raise Refused("recall_limit", ticket=ticket.label, count=ticket.recalls)
     return [e.Recalled(ticket.id, cmd.window, ticket.recalls + 1)]
@@ -363,35 +350,37 @@ def recall(state: HallState, config: HallConfig, cmd: c.Recall, now: float) -> l
 
 @rule(c.NoShow)
 def no_show(state: HallState, config: HallConfig, cmd: c.NoShow, now: float) -> list[e.Event]:
-    ticket = called_ticket(state, cmd.window, "no_show")
+    ticket = ticket_at_window(state, cmd.window, c.NoShow)
     return [e.Missed(ticket.id, cmd.window)]
 
 
 @rule(c.Start)
 def start(state: HallState, config: HallConfig, cmd: c.Start, now: float) -> list[e.Event]:
-    ticket = called_ticket(state, cmd.window, "start")
+    ticket = ticket_at_window(state, cmd.window, c.Start)
     return [e.Started(ticket.id, cmd.window)]
 
 
 @rule(c.Finish)
 def finish(state: HallState, config: HallConfig, cmd: c.Finish, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
+    ticket = ticket_at_window(state, cmd.window, c.Finish)
     out: list[e.Event] = []
     if ticket.status is Status.CALLED:  # many windows never press "start"
         out.append(e.Started(ticket.id, cmd.window))
-    elif ticket.status is not Status.SERVING:
-        raise refuse_state(ticket, "finish")
-    out.append(e.Finished(ticket.id, cmd.window, cmd.case_done))
     case = state.cases.get(ticket.case)
     card = state.cards.get(case.card) if case and case.card is not None else None
-    if cmd.case_done and card is not None and card.closed_at is None:
-        out.append(e.CardClosed(card.number, "done"))
+    open_card = card if card is not None and card.closed_at is None else None
+    case_done = cmd.case_done
+    if case_done is None:  # a card issued on this visit means the citizen comes back
+        case_done = open_card is None or open_card.issued_at < ticket.issued_at
+    out.append(e.Finished(ticket.id, cmd.window, case_done))
+    if case_done and open_card is not None:
+        out.append(e.CardClosed(open_card.number, "done"))
     return out
 
 
 @rule(c.Transfer)
 def transfer(state: HallState, config: HallConfig, cmd: c.Transfer, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
+    ticket = ticket_at_window(state, cmd.window, c.Transfer)
     targets = [x for x in (cmd.to_zone, cmd.to_window, cmd.to_staff) if x is not None]
     if len(targets) != 1:
         raise Refused("bad_transfer")
@@ -420,15 +409,14 @@ def transfer(state: HallState, config: HallConfig, cmd: c.Transfer, now: float) 
 
 @rule(c.Suspend)
 def suspend(state: HallState, config: HallConfig, cmd: c.Suspend, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
+    ticket = ticket_at_window(state, cmd.window, c.Suspend)
     return [e.Suspended(ticket.id, cmd.window, cmd.note)]
 
 
 @rule(c.Cancel)
 def cancel(state: HallState, config: HallConfig, cmd: c.Cancel, now: float) -> list[e.Event]:
     ticket = find_ticket(state, cmd.ticket)
-    if ticket.status in FINAL:
-        raise refuse_state(ticket, "cancel")
+    check(ticket, c.Cancel)
     return [e.Cancelled(ticket.id, cmd.reason)]
 
 
@@ -449,15 +437,14 @@ def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float) 
         raise Refused("bad_request", detail="ticket or window")
     if ticket.rating is not None:
         raise Refused("already_rated", ticket=ticket.label)
-    if ticket.status is not Status.DONE:
-        raise refuse_state(ticket, "evaluate")
+    check(ticket, c.Evaluate)
     return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff)]
 
 
 # --- 续办服务卡 --------------------------------------------------------------------------------
 @rule(c.IssueCard)
 def issue_card(state: HallState, config: HallConfig, cmd: c.IssueCard, now: float) -> list[e.Event]:
-    ticket = current_ticket(state, cmd.window)
+    ticket = ticket_at_window(state, cmd.window, c.IssueCard)
     window = state.windows[cmd.window]
     case = state.cases[ticket.case]
     if case.card is not None and state.cards[case.card].closed_at is None:

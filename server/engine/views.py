@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from shared.config import HallConfig
 
-from .queue import ahead_of, wait_minutes
+from .queue import ahead_of, call_order, later_appointments, order_key, wait_minutes
 from .state import Card, HallState, Ticket, Window
 
 
@@ -101,3 +102,32 @@ def zone_counts(state: HallState) -> dict[str, int]:
         zone = state.tickets[tid].zone
         counts[zone] = counts.get(zone, 0) + 1
     return counts
+
+
+WAITING_LIMIT = 200  # the longest list the ``waiting`` reply carries
+
+
+def waiting_view(state: HallState, config: HallConfig, number: int, now: float) -> dict[str, Any]:
+    """What window ``number`` would call, in the order successive "call next" presses take it.
+
+    ``tickets``: the call order itself (its head is the next call; at most ``WAITING_LIMIT``);
+    ``followups``: those of ``tickets`` routed to a person (follow-ups of the staff member and
+    of away colleagues they back up, transfers to the staff member), in the same order;
+    ``later``: appointments in the window's zones not yet due, by appointment time.
+    """
+    window = state.windows[number]
+    order = [
+        choice.ticket for choice in islice(call_order(state, config, window, now), WAITING_LIMIT)
+    ]
+    return {
+        "window": number,
+        "tickets": [ticket_view(config, t) for t in order],
+        "followups": [ticket_view(config, t) for t in order if t.to_staff is not None],
+        "later": [ticket_view(config, t) for t in later_appointments(state, config, window, now)],
+    }
+
+
+def staff_followups(state: HallState, config: HallConfig, staff: str) -> list[dict[str, Any]]:
+    """Follow-ups and transfers waiting for ``staff`` themself, in their order."""
+    mine = [state.tickets[tid] for tid in state.routed if state.tickets[tid].to_staff == staff]
+    return [ticket_view(config, t) for t in sorted(mine, key=order_key)]

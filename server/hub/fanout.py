@@ -22,7 +22,7 @@ from websockets.protocol import State
 
 from server.engine import events as ev
 from server.engine.state import HallState, Ticket
-from server.engine.views import ticket_view, window_view
+from server.engine.views import staff_followups, ticket_view, window_view
 from server.hall import Hall
 from server.store import Record
 from shared.domain import Status
@@ -314,15 +314,13 @@ class Fanout:
             followups.update(s for s in (before, now) if s is not None)
 
     def _followup(self, staff: str, seq: int) -> None:
-        from .views import followups_for
-
         topic = staff_topic(staff)
         if topic in self.by_topic:
             self.to_topics(
                 [topic],
                 Events.FOLLOWUP,
                 seq,
-                {"staff": staff, "followups": followups_for(self.config, self.hall.state, staff)},
+                {"staff": staff, "followups": staff_followups(self.hall.state, self.config, staff)},
             )
 
     def _status(self, code: str, seq: int) -> None:

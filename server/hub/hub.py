@@ -20,6 +20,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.engine import events as ev
 from server.engine.rules import find_ticket
+from server.engine.views import waiting_view
 from server.hall import Hall, Origin
 from server.store import Record, StoreError
 from shared import commands as c
@@ -33,7 +34,7 @@ from .fanout import Fanout
 from .limits import Bucket, HubLimits, Lockout
 from .session import Session
 from .stats import Latencies
-from .views import followups_for, ticket_status, topic_snapshot, waiting_for_window
+from .views import ticket_status, topic_snapshot
 
 log = logging.getLogger("onetrip.hub")
 
@@ -188,13 +189,7 @@ class Hub:
             return {"ticket": self._ticket_status(session, op)}
         if isinstance(op, p.Waiting):
             self._check_window(session, op.window)
-            state = self.hall.state
-            staff = state.windows[op.window].staff
-            return {
-                "window": op.window,
-                "tickets": waiting_for_window(self.config, state, op.window),
-                "followups": followups_for(self.config, state, staff) if staff else [],
-            }
+            return waiting_view(self.hall.state, self.config, op.window, self.hall.clock())
         if isinstance(op, p.Notice):
             return self.post_notice(op.text, op.text_en, op.minutes)
         raise Refused("unknown_op", op=op.op)  # pragma: no cover - every ReadOp is handled
@@ -263,6 +258,7 @@ class Hub:
                 recent=recent,
                 notices=self.active_notices(),
                 codes=self.fanout.codes,
+                now=self.hall.clock(),
             )
             for t in topics
         }

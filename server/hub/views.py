@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.engine.queue import order_key
 from server.engine.state import HallState, Ticket
-from server.engine.views import queue_view, ticket_view, window_view, zone_counts
+from server.engine.views import (
+    queue_view,
+    staff_followups,
+    ticket_view,
+    waiting_view,
+    window_view,
+    zone_counts,
+)
 from shared.config import HallConfig
 from shared.domain import Status
 from shared.protocol import Topic
@@ -84,30 +92,6 @@ def zones_view(config: HallConfig, waiting: dict[str, int]) -> list[dict[str, An
     ]
 
 
-def _in_order(tickets: list[Ticket]) -> list[Ticket]:
-    return sorted(tickets, key=lambda t: (t.band, t.key, t.serial))
-
-
-def waiting_for_window(config: HallConfig, state: HallState, number: int) -> list[dict[str, Any]]:
-    """Tickets a window could call: routed to it or its staff member, then its zones."""
-    window = state.windows[number]
-    zones = config.windows[number].zones
-    routed, queued = [], []
-    for tid in state.waiting:
-        t = state.tickets[tid]
-        if t.to_window == number or (window.staff and t.to_staff == window.staff):
-            routed.append(t)
-        elif t.to_window is None and t.to_staff is None and t.zone in zones:
-            queued.append(t)
-    return [ticket_view(config, t) for t in (_in_order(routed) + _in_order(queued))[:200]]
-
-
-def followups_for(config: HallConfig, state: HallState, staff: str) -> list[dict[str, Any]]:
-    """Follow-ups and transfers waiting for ``staff``, in order."""
-    mine = [state.tickets[tid] for tid in state.waiting if state.tickets[tid].to_staff == staff]
-    return [ticket_view(config, t) for t in _in_order(mine)]
-
-
 def ticket_status(config: HallConfig, state: HallState, ticket: Ticket) -> dict[str, Any]:
     """A ticket as its holder sees it: number, people ahead, estimated wait, the window, and
     ``say``: the sentence to show them, in every language."""
@@ -167,6 +151,7 @@ def topic_snapshot(
     recent: list[dict[str, Any]],
     notices: list[dict[str, Any]],
     codes: dict[str, str],
+    now: float,
 ) -> dict[str, Any]:
     """What a client needs to show ``topic`` right now."""
     waiting = counts(config, state)
@@ -180,8 +165,9 @@ def topic_snapshot(
         }
     if topic.kind == "zone":
         zone = config.zones[topic.key]
-        mine = _in_order(
-            [state.tickets[t] for t in state.waiting if state.tickets[t].zone == zone.id]
+        mine = sorted(
+            (state.tickets[t] for t in state.waiting if state.tickets[t].zone == zone.id),
+            key=order_key,
         )
         return {
             "zone": zones_view(config, waiting)[list(config.zones).index(zone.id)],
@@ -202,7 +188,7 @@ def topic_snapshot(
             "window": window_view(state, config, window),
             "ticket": ticket_view(config, current) if current else None,
             "waiting": sum(waiting.get(z, 0) for z in config.windows[number].zones),
-            "followups": followups_for(config, state, window.staff) if window.staff else [],
+            "followups": waiting_view(state, config, number, now)["followups"],
             "recent": [c for c in recent if c["window"] == number],
         }
     if topic.kind == "staff":
@@ -211,7 +197,7 @@ def topic_snapshot(
         return {
             "staff": {"id": staff.id, "name": staff.name, "backup": staff.backup},
             "window": at,
-            "followups": followups_for(config, state, staff.id),
+            "followups": staff_followups(state, config, staff.id),
         }
     # ticket:<code>
     tid = codes.get(topic.key)

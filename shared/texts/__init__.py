@@ -8,7 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import apps, bridge, caller, display, domain, errors, hub, kiosk, printing, reports, voice
+from . import (
+    apps,
+    bridge,
+    caller,
+    display,
+    domain,
+    errors,
+    hub,
+    kiosk,
+    ops,
+    printing,
+    reports,
+    voice,
+)
 
 LANGS = ("zh_CN", "en")
 DEFAULT_LANG = "zh_CN"
@@ -25,6 +38,7 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     display.TEXTS,
     voice.TEXTS,
     reports.TEXTS,
+    ops.TEXTS,
 )
 TEXTS: dict[str, tuple[str, str]] = {}
 for _table in _TABLES:

@@ -43,4 +43,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.finish": ("办结", "finish"),
     "action.cancel": ("取消", "cancel"),
     "action.evaluate": ("评价", "rate"),
+    "action.transfer": ("转移", "transfer"),
+    "action.suspend": ("挂起", "suspend"),
+    "action.issue_card": ("发续办服务卡", "issue a follow-up card"),
+    "action.call_next": ("顺呼", "call next"),
 }

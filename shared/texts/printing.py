@@ -56,6 +56,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "print.fail.timeout": ("打印机响应超时", "The printer timed out"),
     # configuration errors
+    "print.bad_url_tcp": (
+        "打印机地址缺少协议：{url}；网络打印机请写 {suggestion}",
+        "Printer address without a scheme: {url}; for a network printer write {suggestion}",
+    ),
+    "print.virtual_elsewhere": (
+        "virtual://{name} 是程序内的虚拟打印机，在命令行中打印不会出现在任何地方。"
+        "请先运行 onetrip printer virtual --port 9100 --name {name} --out 目录，"
+        "再用 --printer tcp://127.0.0.1:9100 测试",
+        "virtual://{name} is an in-process virtual printer: printed from the command line it "
+        "appears nowhere. Run onetrip printer virtual --port 9100 --name {name} --out DIR first, "
+        "then test with --printer tcp://127.0.0.1:9100",
+    ),
     "print.bad_url": (
         "打印机地址无法识别：{url}（支持 tcp://、usb://、serial://、socket://、loop://、"
         "win32://、file://、virtual://）",

@@ -210,3 +210,33 @@ def test_banner_shows_while_the_server_is_down(qtbot, hall_server, app_hall) -> 
         assert banner.text().startswith("Service unavailable")
     finally:
         client.stop()
+
+
+# --- start-up ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "placed"),
+    [
+        ("10,20,800,600", (10, 20, 800, 600)),
+        ("-1920,0,1920,1080", (-1920, 0, 1920, 1080)),
+        ("", None),
+        ("10,20,800", None),
+        ("10,20,0,600", None),
+        ("a,b,c,d", None),
+    ],
+)
+def test_the_demo_places_windows_by_environment(monkeypatch, raw, placed) -> None:
+    from qtkit.app import GEOMETRY_ENV, placement
+
+    monkeypatch.setenv(GEOMETRY_ENV, raw)
+    assert placement() == placed
+
+
+def test_no_display_is_said_in_both_languages(monkeypatch) -> None:
+    from qtkit.app import no_display
+
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    message = no_display()
+    assert message is not None and "没有可用的显示器" in message and "No display" in message
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert no_display() is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from desk import Desk
 
+from server.engine.views import waiting_view
 from shared import commands as c
 from shared.domain import Status, WindowStatus
 
@@ -320,3 +321,36 @@ def test_evaluation_once_per_finished_ticket(desk):
     assert desk(c.Evaluate(level=4, window=1))["ticket"]["rating"] == 4
     assert desk.refused(c.Evaluate(level=5, ticket=label)) == "already_rated"
     assert desk.refused(c.Evaluate(level=5, window=1)) == "no_ticket_at_window"
+
+
+def test_the_waiting_list_is_the_order_call_next_takes(open_config):
+    """Every group of the order at once: the list a window shows is what its presses take."""
+    desk = Desk(open_config)
+    desk.login(2, "s002")  # s002 accepts a case, gives a 续办 card and leaves
+    desk.issue()
+    desk.call(2)
+    code = desk(c.IssueCard(window=2))["card"]["code"]
+    desk(c.Finish(window=2, case_done=False))
+    desk(c.Logout(window=2))
+    desk.login(4, "s001")  # s001 backs s002 up; window 4 weighs shangshi 2, gongjijin 1
+    normal = [desk.issue("gongjijin"), desk.issue("shangshi")]
+    priority = [desk.issue(priority_reason="elderly") for _ in range(3)]
+    due = desk.issue(appointment_at=desk.now + 600)
+    later = desk.issue(appointment_at=desk.now + 7200)
+    followup = desk(c.RedeemCard(code=code))["ticket"]["label"]
+    assert desk.ticket(followup).to_staff == "s002"
+    desk.now += 30
+    view = waiting_view(desk.state, open_config, 4, desk.now)
+    listed = [t["label"] for t in view["tickets"]]
+    assert [t["label"] for t in view["followups"]] == [followup]
+    assert [t["label"] for t in view["later"]] == [later]
+    # follow-up of the away colleague, the due appointment, two priority (priority_run = 2),
+    # the heavier-weighted normal, priority again, then the rest
+    expected = [followup, due, priority[0], priority[1], normal[1], priority[2], normal[0]]
+    assert listed == expected
+    taken = []
+    for _ in expected:
+        taken.append(desk.call(4))
+        desk(c.Finish(window=4), step=0)
+    assert taken == expected
+    assert waiting_view(desk.state, open_config, 4, desk.now)["tickets"] == []

@@ -131,3 +131,34 @@ def test_a_well_signed_card_the_hall_never_issued_is_unknown(desk):
 def test_a_lowercase_scan_still_reads(desk):
     card = serve_and_card(desk)
     assert desk(c.RedeemCard(code=card["code"].lower()))["ticket"]["kind"] == "followup"
+
+
+def test_a_visit_that_issued_a_card_does_not_close_its_case_by_default(desk):
+    desk.issue(matter="qysl")
+    desk.call(1)
+    card = desk(c.IssueCard(window=1))["card"]
+    desk(c.Finish(window=1))  # no case_done: the card says the citizen comes back
+    assert desk.state.cases[card["case"]].done_at is None
+    assert desk.state.cards[card["number"]].closed_at is None
+    followup = desk(c.RedeemCard(code=card["code"]))["ticket"]["label"]
+    desk.call(1)
+    desk(c.Finish(window=1))  # the return visit issued no card: finishing closes the case
+    assert desk.state.cases[card["case"]].done_at is not None
+    assert desk.state.cards[card["number"]].closed_reason == "done"
+    assert desk.ticket(followup).status.value == "done"
+
+
+def test_the_clerk_can_close_the_case_on_the_visit_that_issued_the_card(desk):
+    desk.issue()
+    desk.call(1)
+    card = desk(c.IssueCard(window=1))["card"]
+    desk(c.Finish(window=1, case_done=True))
+    assert desk.state.cases[card["case"]].done_at is not None
+    assert desk.state.cards[card["number"]].closed_reason == "done"
+
+
+def test_without_a_card_finish_closes_the_case(desk):
+    label = desk.issue()
+    desk.call(1)
+    desk(c.Finish(window=1))
+    assert desk.state.cases[desk.ticket(label).case].done_at is not None

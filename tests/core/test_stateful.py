@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -12,9 +13,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from support import at
 
 from server.engine import Engine
+from server.engine import events as ev
 from server.engine.queue import ahead_of
+from server.engine.rules import day_of, decide
 from server.engine.state import line_of
-from server.engine.views import zone_counts
+from server.engine.views import waiting_view, zone_counts
 from server.hall import Hall, Origin
 from shared import commands as c
 from shared.config import HallConfig
@@ -23,6 +26,7 @@ from shared.errors import Refused
 
 WINDOWS = {1: "s001", 2: "s002", 4: "s003", 5: "s004", 19: "s005"}  # 4 is weighted, 19 all
 ZONES = ["shangshi", "budongchan", "gongjijin"]
+PRESSES = 6  # how far down the list the presses are checked
 STAFF = ["s001", "s002", "s003", "s004", "s005", "s006"]
 
 
@@ -257,6 +261,41 @@ class HallMachine(RuleBasedStateMachine):
             (t.zone, line_of(t)) for t in waiting if t.to_staff is None and t.to_window is None
         )
         assert {k: v for k, v in state.counts.items() if v} == dict(lines)
+
+    @invariant()
+    def waiting_lists_what_call_next_takes(self) -> None:
+        """The head of every window's ``waiting`` list is the ticket "call next" would take."""
+        state, config = self.hall.state, self.config
+        if state.day != day_of(config, self.now):
+            return  # the next command opens a new day first
+        for number, window in state.windows.items():
+            view = waiting_view(state, config, number, self.now)
+            ids = [t["id"] for t in view["tickets"]]
+            assert len(ids) == len(set(ids))
+            assert all(state.tickets[t].status is Status.WAITING for t in ids)
+            assert [t["id"] for t in view["followups"]] == [
+                t["id"] for t in view["tickets"] if t["to_staff"] is not None
+            ]
+            if window.staff is None or window.ticket is not None or window.status.value == "paused":
+                continue  # call_next refuses here whatever waits
+            try:
+                events = decide(state, config, c.CallNext(window=number), self.now)
+            except Refused as refused:
+                assert refused.code == "queue_empty" and ids == []
+            else:
+                assert ids and events[0].ticket == ids[0]
+                assert self.presses(number, len(ids[:PRESSES])) == ids[:PRESSES]
+
+    def presses(self, number: int, count: int) -> list[str]:
+        """What ``count`` successive "call next" presses at ``number`` take, on a copy."""
+        state, config = copy.deepcopy(self.hall.state), self.config
+        taken = []
+        for _ in range(count):
+            (called,) = decide(state, config, c.CallNext(window=number), self.now)
+            called.apply(state, self.now)
+            taken.append(called.ticket)
+            ev.Cancelled(called.ticket, "").apply(state, self.now)  # frees the window
+        return taken
 
     @invariant()
     def numbers_unique_per_zone_per_day(self) -> None:

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -23,12 +24,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from shared.config import load_config
+from shared.config import HallConfig, load_config
 from shared.sample import write_hall
 from shared.sim import STOP_BOARDS, DemoDir
 
-# 余姚's hall took 15,058 cases in October 2018 (22 working days, 8 hours): about 85 an hour.
-CASES_PER_HOUR = 85
+# A well-run hall: citizens arrive at about four fifths of what the staffed windows can serve.
+# (余姚's whole hall took about 85 cases an hour in October 2018, over some 35 window groups;
+# the sample hall staffs twelve windows.)
+LOAD = 0.8
 # Who works which window: twelve staff over the twenty windows, every zone covered.
 DESKS = {
     1: "s001",
@@ -68,7 +71,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=60,
         help="hall minutes per real minute (default 60: an hour a minute)",
     )
-    p.add_argument("--dir", type=Path, help="keep the hall here (default: a new temp folder)")
+    p.add_argument(
+        "--dir", type=Path, help="keep the hall here (default: a temp folder, removed at the end)"
+    )
+    p.add_argument("--keep", action="store_true", help="keep the temp folder (logs, receipts)")
     p.add_argument("--port", type=int, default=0, help="hub port (default: any free one)")
     p.set_defaults(func=cmd_demo)
 
@@ -105,10 +111,28 @@ class Processes:
         self.running: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        """``python ARGS`` as a process of its own, logging to ``logs/NAME.log``. Each child is
+        in a process group of its own: a Ctrl-C in the terminal reaches the demo alone, which
+        then stops the children in order (kiosks and windows, then boards, then the server)."""
         log = (self.demo.path / "logs" / f"{name}.log").open("ab")
-        proc = subprocess.Popen([sys.executable, *args], stdout=log, stderr=log, cwd=self.demo.path)
+        options: dict[str, Any] = {}
+        if sys.platform == "win32":
+            options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+        else:
+            options["start_new_session"] = True
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, *args], stdout=log, stderr=log, cwd=self.demo.path, **options
+            )
+        finally:
+            log.close()  # the child has its own copy
         self.running[name] = proc
         return proc
+
+    def dead(self, name: str) -> int | None:
+        """The exit code of ``name`` if it has ended, else None."""
+        proc = self.running.get(name)
+        return None if proc is None else proc.poll()
 
     def wait(self, names: list[str], timeout: float) -> list[str]:
         """Wait for ``names`` to end; kill those that do not; the names that failed."""
@@ -136,8 +160,34 @@ class Processes:
                 proc.kill()
 
 
+def capacity_per_hour(config: HallConfig) -> dict[str, float]:
+    """Citizens an hour each zone's staffed desks can serve (a desk serving several zones is
+    shared between them by its weights), from the matters' mean service minutes."""
+    per_zone: dict[str, float] = {}
+    for number in DESKS:
+        window = config.windows[number]
+        total = sum(window.zones.values())
+        for zone_id, weight in window.zones.items():
+            zone = config.zones[zone_id]
+            minutes = [m.service_minutes for m in zone.matters.values()] or [8.0]
+            mean = sum(minutes) / len(minutes)
+            per_zone[zone_id] = per_zone.get(zone_id, 0.0) + 60 / mean * weight / total
+    return per_zone
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    code = 1
     path = args.dir or Path(tempfile.mkdtemp(prefix="onetrip-demo-"))
+    try:
+        code = _demo(args, path)
+    finally:
+        if args.dir is None and not args.keep:
+            shutil.rmtree(path, ignore_errors=True)
+            print(f"  已删除演示目录 / removed {path} (--keep keeps it)")
+    return code
+
+
+def _demo(args: argparse.Namespace, path: Path) -> int:
     path.mkdir(parents=True, exist_ok=True)
     (path / "logs").mkdir(exist_ok=True)
     demo = DemoDir(path)
@@ -151,7 +201,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(stale)
     url = f"ws://127.0.0.1:{port}"
-    rate = CASES_PER_HOUR * args.speed / 3600
+    capacity = capacity_per_hour(load_config(demo.config))
+    hourly = LOAD * sum(capacity.values())
+    rate = hourly * args.speed / 3600
+    mix = ",".join(
+        f"{zone}={share / sum(capacity.values()):.3f}" for zone, share in capacity.items()
+    )
     procs = Processes(demo)
     print(f"onetrip 演示大厅 / demo hall in {path}")
     if not args.headless:  # the kiosk, caller and display windows come with their own apps
@@ -218,10 +273,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 f"--kiosks={len(KIOSKS)}",
                 f"--index={i}",
                 f"--seed={i + 11}",
+                f"--mix={mix}",
             )
         print(f"  大厅服务器 hub: {url}   综合屏 board: http://127.0.0.1:{port}/display")
         print(f"  小票 receipts: {path / 'receipts'}   ({args.speed:g}× speed; Ctrl-C stops)")
-        run(demo, args.seconds)
+        print(f"  每小时约{hourly:.0f}人取号 / about {hourly:.0f} arrivals an hour (hall time)")
+        if not run(demo, procs, args.seconds):
+            procs.stop_all()
+            print(_server_gone(procs.dead("server"), path), file=sys.stderr)
+            return 1
     except KeyboardInterrupt:
         print("\n  停止中 / stopping …")
     except RuntimeError as e:
@@ -236,11 +296,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return report(demo, args.speed, failed)
 
 
-def run(demo: DemoDir, seconds: float | None) -> None:
+def _server_gone(code: int | None, path: Path) -> str:
+    return (
+        f"onetrip demo: 大厅服务器已退出（{code}），演示停止 / the hall server stopped ({code}): "
+        f"the demo stops; see {path / 'logs' / 'server.log'}"
+    )
+
+
+def run(demo: DemoDir, procs: Processes, seconds: float | None) -> bool:
+    """Print progress every 10 s until ``seconds`` have passed (or Ctrl-C); False as soon as
+    the hall server has died, which no part of the demo can go on without."""
     start = time.monotonic()
     next_line = start + 10
     while seconds is None or time.monotonic() - start < seconds:
         time.sleep(0.2)
+        if procs.dead("server") is not None:
+            return False
         if time.monotonic() >= next_line:
             next_line += 10
             issued, served, waiting = progress(demo)
@@ -249,6 +320,7 @@ def run(demo: DemoDir, seconds: float | None) -> None:
                 f"办结 served {served}, 等候 waiting {waiting}",
                 flush=True,
             )
+    return True
 
 
 def progress(demo: DemoDir) -> tuple[int, int, int]:
