@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from shared.texts import t
 
 from .fonts import install_cjk_font
-from .signals import guard_emit
 from .theme import Sizes, style_sheet
 
 
@@ -48,7 +47,6 @@ def start_app(name: str, argv: Sequence[str] = ()) -> QApplication:
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough  # 125 % and 150 % exactly
         )
         app = QApplication([name, *argv])
-    guard_emit()  # PySide6 6.12's emit loses a reference to True each time
     app.setApplicationName(name)
     app.setOrganizationName("onetrip")
     install_cjk_font(app)
