@@ -32,7 +32,6 @@ class ActivityWatch(QObject):
         super().__init__(parent)
         self._clock = clock
         self.last = clock()
-        self._seen: int | None = None
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -46,9 +45,8 @@ class ActivityWatch(QObject):
             app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Qt shows one press to the widget and its parents: count it once.
-        if event.type() in PRESSES and self._seen != id(event):
-            self._seen = id(event)
+        # Qt shows one press to the widget and its parents: each sets the same time.
+        if event.type() in PRESSES:
             self.last = self._clock()
             self.touched.emit()
         return False
