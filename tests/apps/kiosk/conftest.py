@@ -3,6 +3,7 @@ reads its own), a virtual printer per test, and a kiosk built from a real TOML c
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -169,6 +170,11 @@ def make_kiosk(
     yield make
     for built in made:
         built.close()
+    # Delete the windows now, not in some later test's event loop (whose refcounts would move).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def tickets_of(server: Any, label: str) -> list[tuple[str, str]]:
