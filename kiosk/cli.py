@@ -110,7 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as e:
         e.report(_say("kiosk.bad_config"))
         return 2
-    from qtkit.app import no_display, run, start_app
+    from qtkit.app import no_display, placement, run, start_app
 
     reason = no_display()
     if reason:
@@ -121,7 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     app = start_app("onetrip-kiosk", sys.argv[1:])
     kiosk = build_kiosk(config, on_quit=app.quit)
     width, height = config.size
-    if args.windowed:
+    if args.windowed and placement() is None:  # a desk trial at the kiosk's own size
         kiosk.window.setFixedSize(width, height)
     try:
         return run(app, kiosk.window, fullscreen=not args.windowed)

@@ -17,6 +17,9 @@ PARTS = (  # one line each
     "server.bench",
     "hardware.cli",
     "voice.cli",
+    "server.reports.cli",
+    "caller.cli",
+    "display.cli",
     "kiosk.cli",
 )
 

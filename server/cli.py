@@ -12,7 +12,7 @@ from shared.sample import write_hall
 from shared.security import hash_pin, hash_token, new_token
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="write a sample hall configuration (余姚 model)")
     p.add_argument("path", type=Path, help="where to write the TOML file, e.g. hall.toml")
     p.add_argument("--force", action="store_true", help="overwrite existing files")

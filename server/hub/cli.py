@@ -12,11 +12,12 @@ from pathlib import Path
 
 from shared import eventloop
 from shared.config import ConfigError, load_config
+from shared.hallconfig import HallConfig
 
 log = logging.getLogger("onetrip.hub")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("server", help="run the hall server (websocket hub and web pages)")
     p.add_argument("--config", type=Path, required=True, help="the hall TOML file")
     p.add_argument("--db", type=Path, required=True, help="the hall database (made if missing)")
@@ -29,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="ROLE=N",
-        help="requests per second one connection of ROLE may send, e.g. kiosk=50 "
+        help="requests per second one device of ROLE may send, over all its connections, "
+        "e.g. kiosk=50 (each anonymous connection has its own) "
         "(defaults: kiosk 10, caller 20, display 20, bridge 200)",
     )
     p.set_defaults(func=cmd_server)
@@ -65,7 +67,7 @@ def cmd_server(args: argparse.Namespace) -> int:
         return 1
 
 
-async def _serve(config: object, args: argparse.Namespace, rates: dict[str, float]) -> int:
+async def _serve(config: HallConfig, args: argparse.Namespace, rates: dict[str, float]) -> int:
     from .limits import HubLimits
     from .server import start_hub, tls_context
 
@@ -77,7 +79,7 @@ async def _serve(config: object, args: argparse.Namespace, rates: dict[str, floa
         config,
         args.db,
         host=args.host,
-        port=args.port,  # type: ignore
+        port=args.port,
         ssl=ssl,
         limits=limits,
     )
@@ -94,10 +96,10 @@ async def _serve(config: object, args: argparse.Namespace, rates: dict[str, floa
     log.info(
         "%s: %d windows, %d devices; seq %d",
         config.name,
-        len(config.windows),  # type: ignore
+        len(config.windows),
         len(config.devices),
         running.hub.fanout.seq,
-    )  # type: ignore
+    )
     await stop.wait()
     log.info("stopping")
     await running.close()
