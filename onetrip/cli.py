@@ -20,6 +20,7 @@ PARTS = (  # one line each
     "server.reports.cli",
     "caller.cli",
     "display.cli",
+    "kiosk.cli",
 )
 
 
