@@ -148,7 +148,9 @@ def parse_kiosk_config(
     )
 
 
-def _choice(r: TomlReader, table: dict[str, Any], key: str, default: str, allowed: tuple) -> str:
+def _choice(
+    r: TomlReader, table: dict[str, Any], key: str, default: str, allowed: tuple[str, ...]
+) -> str:
     value = r.text(table, key, default)
     if value not in allowed:
         r.fail(key, f"must be one of {', '.join(allowed)}, not '{value}'")
