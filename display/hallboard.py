@@ -35,7 +35,7 @@ from shared.texts import t
 
 from .model import Board, Call, WindowState, clock_texts, hours_text, window_state_text
 from .sizes import BoardSizes
-from .widgets import LINE, NoticeBand, Text
+from .widgets import LINE, Flashing, NoticeBand, Text
 
 P = PALETTE
 PANEL = "#0E2A4D"  # a panel on the board's background
@@ -145,7 +145,7 @@ class WindowChip(QLabel):
         return self.text() == self.full
 
 
-class HallBoard(QWidget):
+class HallBoard(Flashing, QWidget):
     def __init__(
         self,
         sizes: BoardSizes,
@@ -287,11 +287,7 @@ class HallBoard(QWidget):
             self._nested = [left, right, body]
         root.addLayout(footer)
 
-        self._flash_on = False
-        self._flash_until = 0.0
-        self._flash = QTimer(self)
-        self._flash.setInterval(450)
-        self._flash.timeout.connect(self._blink)
+        self._init_flash(self)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.tick)
@@ -464,32 +460,3 @@ class HallBoard(QWidget):
         self.notice.set(text)
 
     # -- the highlight: the number's colours swap for a few seconds, it never disappears -----
-    def highlight(self) -> None:
-        if self.highlight_seconds <= 0:
-            return
-        self._flash_until = time.monotonic() + self.highlight_seconds
-        self._flash_on = True
-        self._paint_flash()
-        self._flash.start()
-
-    @property
-    def highlighted(self) -> bool:
-        return self._flash.isActive()
-
-    def stop_highlight(self) -> None:
-        self._flash.stop()
-        self._flash_on = False
-        self._paint_flash()
-
-    def _blink(self) -> None:
-        if time.monotonic() >= self._flash_until:
-            self.stop_highlight()
-            return
-        self._flash_on = not self._flash_on
-        self._paint_flash()
-
-    def _paint_flash(self) -> None:
-        if self._flash_on:
-            self.number.restyle(colour=P.board_bg, bg=P.board_call)
-        else:
-            self.number.restyle(colour=P.board_call, bg="")

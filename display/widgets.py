@@ -3,6 +3,8 @@ says when it painted, and the notice band (a marquee when the text is longer tha
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -168,3 +170,49 @@ class NoticeBand(QWidget):
                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                 self.full,
             )
+
+
+class Flashing:
+    """A new call's highlight on a board's big number (``self.number``, a ``Text``): its
+    colours swap every 450 ms for ``highlight_seconds``; the number itself never disappears.
+    The board calls ``_init_flash()`` once."""
+
+    number: Text
+    highlight_seconds: float
+
+    def _init_flash(self, parent: QWidget) -> None:
+        self._flash_on = False
+        self._flash_until = 0.0
+        self._flash = QTimer(parent)
+        self._flash.setInterval(450)
+        self._flash.timeout.connect(self._blink)
+
+    def highlight(self) -> None:
+        if self.highlight_seconds <= 0:
+            return
+        self._flash_until = time.monotonic() + self.highlight_seconds
+        self._flash_on = True
+        self._paint_flash()
+        self._flash.start()
+
+    @property
+    def highlighted(self) -> bool:
+        return self._flash.isActive()
+
+    def stop_highlight(self) -> None:
+        self._flash.stop()
+        self._flash_on = False
+        self._paint_flash()
+
+    def _blink(self) -> None:
+        if time.monotonic() >= self._flash_until:
+            self.stop_highlight()
+            return
+        self._flash_on = not self._flash_on
+        self._paint_flash()
+
+    def _paint_flash(self) -> None:
+        if self._flash_on:
+            self.number.restyle(colour=PALETTE.board_bg, bg=PALETTE.board_call)
+        else:
+            self.number.restyle(colour=PALETTE.board_call, bg="")

@@ -7,10 +7,9 @@ has a photo folder — the 好差评 rules want staff identifiable), the number 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -20,7 +19,7 @@ from shared.texts import t
 
 from .model import WindowBoard, window_state_text
 from .sizes import WindowSizes
-from .widgets import Text
+from .widgets import Flashing, Text
 
 P = PALETTE
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -37,7 +36,7 @@ def photo_for(folder: Path | None, staff: str | None) -> Path | None:
     return None
 
 
-class WindowScreen(QWidget):
+class WindowScreen(Flashing, QWidget):
     def __init__(
         self,
         sizes: WindowSizes,
@@ -102,11 +101,7 @@ class WindowScreen(QWidget):
         root.addLayout(footer)
 
         self.model: WindowBoard | None = None
-        self._flash_on = False
-        self._flash_until = 0.0
-        self._flash = QTimer(self)
-        self._flash.setInterval(450)
-        self._flash.timeout.connect(self._blink)
+        self._init_flash(self)
 
     def render(self, model: WindowBoard, parts: frozenset[str] = frozenset({"all"})) -> None:
         self.model = model
@@ -130,33 +125,3 @@ class WindowScreen(QWidget):
         self.offline.set_connected(model.connected)
         if ticket is None:
             self.stop_highlight()
-
-    def highlight(self) -> None:
-        if self.highlight_seconds <= 0:
-            return
-        self._flash_until = time.monotonic() + self.highlight_seconds
-        self._flash_on = True
-        self._paint_flash()
-        self._flash.start()
-
-    @property
-    def highlighted(self) -> bool:
-        return self._flash.isActive()
-
-    def stop_highlight(self) -> None:
-        self._flash.stop()
-        self._flash_on = False
-        self._paint_flash()
-
-    def _blink(self) -> None:
-        if time.monotonic() >= self._flash_until:
-            self.stop_highlight()
-            return
-        self._flash_on = not self._flash_on
-        self._paint_flash()
-
-    def _paint_flash(self) -> None:
-        if self._flash_on:
-            self.number.restyle(colour=P.board_bg, bg=P.board_call)
-        else:
-            self.number.restyle(colour=P.board_call, bg="")
