@@ -7,72 +7,28 @@ screenshots and ``onetrip bench display`` show the boards.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import time
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from server.hub.process import HubProcess
 from shared.client import HubClient
 from shared.sample import write_hall
 
 PIN = "246810"
 
 
-class Stage:
+class Stage(HubProcess):
+    """The sample hall in ``folder`` on a real server process (rate limits raised: a morning
+    is played at machine speed)."""
+
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.config = folder / "hall.toml"
-        self.db = folder / "hall.db"
-        creds = write_hall(self.config, pin=PIN, fast=True, always_open=True, force=True)
+        self.folder = folder
+        config = folder / "hall.toml"
+        creds = write_hall(config, pin=PIN, fast=True, always_open=True, force=True)
         self.tokens = creds.tokens
-        self.port = 0
-        self.proc: subprocess.Popen[str] | None = None
-        self._log: IO[str] | None = None
-
-    def start(self, timeout: float = 20.0) -> Stage:
-        self._log = (self.folder / "server.log").open("a", encoding="utf-8")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.hub", "--config", str(self.config), "--db",
-             str(self.db), "--host", "127.0.0.1", "--port", str(self.port),
-             "--rate", "caller=100000", "--rate", "kiosk=100000", "--rate", "admin=100000"],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True,
-            stdout=subprocess.PIPE, stderr=self._log,
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the server did not start: see {self.folder / 'server.log'}")
-            m = re.search(r"listening on ws://[\d.]+:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return self
-        raise TimeoutError("the server did not report its port")
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        rates = ("--rate", "caller=100000", "--rate", "kiosk=100000", "--rate", "admin=100000")
+        super().__init__(config, folder / "hall.db", extra=rates)
 
     def __enter__(self) -> Stage:
         return self.start()
