@@ -1,13 +1,12 @@
 """What the kiosk knows of the hall: zones, waiting counts, windows and notices, from the
 server's ``hello`` and its ``hall`` / ``zone:*`` snapshots and pushes.
 
-The server's snapshot of a zone holds its id, names, prefix and waiting count. What it does not
-hold yet (the zone's matters, its opening hours, the priority kinds, the requeue penalty) is
-taken, in this order, from the snapshot when a later server sends it (``zone["matters"]``,
-``zone["closed"]``, ``zone["wait_minutes"]``, ``hall["priority_kinds"]``), else from the public
-parts of the hall configuration when the kiosk's TOML names that file (``[hall] config``), else
-it is left out: the kiosk then issues by zone alone, learns a closed zone from the server's
-refusal, and skips the 绿色通道 step. Nothing here does I/O.
+The server's snapshot of a zone holds its id, names, prefix, waiting count and matters, and of
+the hall its time zone, priority kinds and requeue penalty. What it does not hold (the opening
+hours, a zone closed now) is taken from the snapshot when a later server sends it
+(``zone["closed"]``, ``zone["wait_minutes"]``), else from the public parts of the hall
+configuration when the kiosk's TOML names that file (``[hall] config``), else it is left out:
+the kiosk then learns a closed zone from the server's refusal. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -168,6 +167,9 @@ class Catalog:
 
     @property
     def tz(self) -> ZoneInfo:
+        named = self.hall.get("timezone")
+        if isinstance(named, str) and named:
+            return ZoneInfo(named)
         return ZoneInfo(self.public.timezone if self.public else self.timezone)
 
     @property

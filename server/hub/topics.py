@@ -87,6 +87,15 @@ def zones_view(config: HallConfig, waiting: dict[str, int]) -> list[dict[str, An
             "name_en": z.name_en,
             "prefix": z.prefix,
             "waiting": waiting.get(z.id, 0),
+            "matters": [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "name_en": m.name_en,
+                    "service_minutes": m.service_minutes,
+                }
+                for m in z.matters.values()
+            ],
         }
         for z in config.zones.values()
     ]
@@ -156,7 +165,14 @@ def topic_snapshot(
     waiting = counts(config, state)
     if topic.kind == "hall":
         return {
-            "hall": {"name": config.name, "name_en": config.name_en, "day": state.day},
+            "hall": {
+                "name": config.name,
+                "name_en": config.name_en,
+                "day": state.day,
+                "timezone": config.timezone,
+                "priority_kinds": list(config.policy.priority_kinds),
+                "requeue_penalty": config.policy.requeue_penalty,
+            },
             "zones": zones_view(config, waiting),
             "windows": [window_view(state, config, w) for w in state.windows.values()],
             "recent": recent,

@@ -86,16 +86,20 @@ def test_a_double_tap_and_two_fingers_make_one_ticket(make_kiosk: Any, kiosk_ser
     assert len(tickets_of(kiosk_server, k.flow.shown.ticket["label"])) == 1
 
 
-def test_a_zone_with_no_matters_known_issues_at_once(make_kiosk: Any) -> None:
-    # Without the hall config's public parts the server's snapshot has no matters: the kiosk
-    # issues by zone, and skips the 绿色通道 step it knows nothing of.
+def test_the_matters_and_the_green_channel_come_from_the_server(make_kiosk: Any) -> None:
+    # No copy of the hall config at the kiosk: the server's snapshot names each zone's matters
+    # and the hall's priority kinds.
     k: Driver = make_kiosk(hall=False)
     assert k.text("prompt") == "请选择办理业务的服务区"
-    k.click("zone-shehui")
+    assert [m.id for m in k.flow.catalog.zone_view("shehui", k.clock()).matters] == [
+        "sbjf", "ybbx", "rcfw",
+    ]  # fmt: skip
+    assert k.flow.catalog.priority_kinds == ("elderly", "disabled", "pregnant", "military")
+    k.issue("shehui", "ybbx")
     k.wait_screen("ticket")
-    assert k.flow.shown.ticket["zone"] == "shehui" and k.flow.shown.ticket["matter"] is None
+    assert k.flow.shown.ticket["zone"] == "shehui" and k.flow.shown.ticket["matter"] == "ybbx"
     assert k.printer.printer.wait_for(1)
-    check_receipt(k.receipts()[0], k.flow.shown.ticket, "社会事务", None)
+    check_receipt(k.receipts()[0], k.flow.shown.ticket, "社会事务", "医保报销")
 
 
 def test_waiting_counts_are_pushed_to_the_tiles(make_kiosk: Any, desk: Any) -> None:
