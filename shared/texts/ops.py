@@ -1,3 +1,221 @@
 """Texts of running a hall server: start-up, the admin commands, database tools (key -> (zh_CN, en))."""
 
-TEXTS: dict[str, tuple[str, str]] = {}
+TEXTS: dict[str, tuple[str, str]] = {
+    # -- start-up failures of `onetrip server` (one line each, then a non-zero exit) --------
+    "ops.start.no_config": (
+        "找不到配置文件 {path}；请先运行 onetrip init {path}",
+        "no configuration at {path}: run `onetrip init {path}` first",
+    ),
+    "ops.start.bad_config": (
+        "配置文件 {path} 有 {n} 处错误，服务器未启动（运行 onetrip config check {path} 查看）",
+        "{path} has {n} error(s): the server did not start (see `onetrip config check {path}`)",
+    ),
+    "ops.start.no_secret": (
+        "找不到大厅密钥 {path}；请先运行 onetrip init，或设置 secret_file",
+        "no hall secret at {path}: run `onetrip init` first or set secret_file",
+    ),
+    "ops.start.no_dir": (
+        "数据库所在的目录 {dir} 不存在；请先创建它",
+        "the database's directory {dir} does not exist: create it first",
+    ),
+    "ops.start.in_use": (
+        "{db} 已被另一个 onetrip 服务器使用（{holder}）",
+        "{db} is already in use by another onetrip server ({holder})",
+    ),
+    "ops.start.holder_unknown": ("进程未知", "process unknown"),
+    "ops.start.unreadable": (
+        "无法读取数据库 {db}：{reason}",
+        "cannot read the database {db}: {reason}",
+    ),
+    "ops.start.newer_schema": (
+        "数据库 {db} 的版本为 {found}，本程序只认识到 {known}；请升级 onetrip",
+        "{db} has schema {found}; this onetrip knows up to {known}: upgrade onetrip",
+    ),
+    "ops.start.port_in_use": (
+        "端口 {port} 已被占用（{host}）；换一个 --port 或停止占用它的程序",
+        "port {port} is already in use on {host}: choose another --port or stop what uses it",
+    ),
+    "ops.start.cannot_listen": (
+        "无法在 {host}:{port} 监听：{reason}",
+        "cannot listen on {host}:{port}: {reason}",
+    ),
+    "ops.start.bad_rate": (
+        "--rate 的格式是 角色=N（N > 0，角色为 {roles} 之一），例如 --rate kiosk=50",
+        "--rate takes ROLE=N with N > 0 and ROLE one of {roles}; e.g. --rate kiosk=50",
+    ),
+    "ops.start.tls_pair": (
+        "--tls-cert 与 --tls-key 须同时给出",
+        "--tls-cert and --tls-key go together",
+    ),
+    "ops.start.tls_bad": (
+        "无法读取 TLS 证书或私钥：{reason}",
+        "cannot load the TLS certificate or key: {reason}",
+    ),
+    "ops.start.failed": (
+        "服务器启动失败：{reason}（加 --verbose 查看详情）",
+        "the server failed to start: {reason} (--verbose shows the details)",
+    ),
+    "ops.failed": (
+        "命令失败：{reason}（加 --verbose 查看详情）",
+        "the command failed: {reason} (--verbose shows the details)",
+    ),
+    # -- the start banner --------------------------------------------------------------------
+    "ops.banner.hall": ("大厅：{name}", "hall: {name}"),
+    "ops.banner.board": ("大厅显示屏：{url}", "hall board: {url}"),
+    "ops.banner.health": ("健康检查：{url}", "health check: {url}"),
+    "ops.banner.db": (
+        "数据库：{db}（{size}，{events} 条事件）",
+        "database: {db} ({size}, {events} events)",
+    ),
+    "ops.banner.counts": (
+        "已配置 {windows} 个窗口、{devices} 台设备、{staff} 名工作人员",
+        "configured: {windows} windows, {devices} devices, {staff} staff",
+    ),
+    "ops.banner.stopping": ("服务器正在停止", "the server is stopping"),
+    # -- onetrip init -------------------------------------------------------------------------
+    "ops.init.exists": (
+        "{path} 已存在（加 --force 覆盖）",
+        "{path} exists (use --force to overwrite)",
+    ),
+    "ops.init.wrote": (
+        "已写入配置 {path} 及其大厅密钥 {secret}",
+        "wrote {path} and its hall secret {secret}",
+    ),
+    "ops.init.credentials": (
+        "初始 PIN 与设备令牌：{path}（{staff} 名工作人员，{devices} 台设备；请妥善保管该文件）",
+        "initial PINs and device tokens: {path} ({staff} staff, {devices} devices; "
+        "keep that file private)",
+    ),
+    "ops.init.next": (
+        "下一步：编辑 {path}（public_url 要改为本大厅服务器的地址），然后运行 "
+        "onetrip config check {path}",
+        "next: edit {path} (set public_url to this hall server's address), then run "
+        "`onetrip config check {path}`",
+    ),
+    # -- onetrip config check -----------------------------------------------------------------
+    "ops.check.ok": (
+        "{path}：正确 — {name}：{zones} 个区域、{windows} 个窗口、{staff} 名工作人员、"
+        "{devices} 台设备",
+        "{path}: ok — {name}: {zones} zones, {windows} windows, {staff} staff, {devices} devices",
+    ),
+    "ops.check.errors": ("{n} 处错误", "{n} error(s)"),
+    "ops.check.sample_url": (
+        "警告：{path}：hall.public_url 仍是示例地址 {url}：每张票上的二维码都会指向它；"
+        "请改为本大厅服务器的地址",
+        "warning: {path}: hall.public_url is still the sample's address {url}: every QR code would "
+        "point there; set it to this hall server's address",
+    ),
+    # -- configuration problems, the Chinese of the readers' English (server.configtext) ----
+    "ops.issue.missing": ("缺少此项", "missing"),
+    "ops.issue.wrong_type": ("应为{what}，而不是 {got}", ""),
+    "ops.issue.at_least": ("不能小于 {low}", ""),
+    "ops.issue.range": ("{v} 超出范围 {low}..{high}", ""),
+    "ops.issue.table": ("应为一个表", ""),
+    "ops.issue.text": ("应为文本", ""),
+    "ops.issue.item": ("应为{what}", ""),
+    "ops.issue.at_least_one": ("至少需要一项", ""),
+    "ops.issue.unknown_near": ("未知键，是否为 {match}?", ""),
+    "ops.issue.unknown": ("未知键（拼写错误？）", ""),
+    "ops.issue.ident": ("只能使用字母、数字、“-”和“_”", ""),
+    "ops.issue.cannot_read": ("无法读取：{reason}", ""),
+    "ops.issue.toml": ("不是有效的 TOML：{reason}", ""),
+    "ops.issue.timezone": ("未知时区“{tz}”", ""),
+    "ops.issue.no_secret": (
+        "没有大厅密钥：请设置 secret_file 或 ${env}（onetrip init 会生成）",
+        "",
+    ),
+    "ops.issue.secret_unreadable": ("无法读取密钥文件 {path}（onetrip init 会生成）", ""),
+    "ops.issue.secret_short": ("密钥少于 {n} 个字符", ""),
+    "ops.issue.prefix": ("应为一个大写字母 A–Z", ""),
+    "ops.issue.prefix_used": ("“{p}”已被区域“{zone}”使用", ""),
+    "ops.issue.twice": ("{what}“{id}”重复定义", ""),
+    "ops.issue.matter_twice": ("事项“{id}”在区域“{zone}”中重复定义", ""),
+    "ops.issue.window_twice": ("{n} 号窗口重复定义", ""),
+    "ops.issue.no_zone": ("没有这个区域", ""),
+    "ops.issue.window_zones": ("窗口至少要服务一个区域", ""),
+    "ops.issue.pin_hash": ("不是 PIN 哈希：请用 onetrip config hash-pin 生成", ""),
+    "ops.issue.no_staff": ("没有工作人员“{id}”", ""),
+    "ops.issue.self_backup": ("工作人员不能做自己的 B 角", ""),
+    "ops.issue.not_one_of": ("“{v}”不是 {choices} 之一", ""),
+    "ops.issue.one_of": ("应为 {choices} 之一", ""),
+    "ops.issue.token_hash": ("不是令牌哈希：请用 onetrip config hash-token 生成", ""),
+    "ops.issue.no_window": ("没有 {n} 号窗口", ""),
+    "ops.issue.one_window": ("呼叫器只能服务一个窗口", ""),
+    "ops.issue.hours_list": ("应为列表，例如 {example}", ""),
+    "ops.issue.date": ("不是日期，应形如 {example}", ""),
+    "ops.issue.period": ("“{text}”不是 HH:MM-HH:MM", ""),
+    "ops.issue.period_order": ("“{text}”的结束时间早于开始时间", ""),
+    # -- onetrip config hash-pin --------------------------------------------------------------
+    "ops.pin.prompt": ("PIN 码：", "PIN: "),
+    "ops.pin.again": ("再输入一次：", "again: "),
+    "ops.pin.differ": ("两次输入的 PIN 不一致", "the two PINs differ"),
+    "ops.pin.format": ("PIN 为 4 到 12 位数字", "a PIN is 4 to 12 digits"),
+    "ops.pin.empty": ("没有读到 PIN", "no PIN was read"),
+    # -- onetrip db ----------------------------------------------------------------------------
+    "ops.db.missing": ("找不到数据库 {db}", "no database at {db}"),
+    "ops.db.not_db": (
+        "{db} 不是 SQLite 数据库：{reason}",
+        "{db} is not an SQLite database: {reason}",
+    ),
+    "ops.db.not_hall": (
+        "{db} 不是 onetrip 大厅数据库（没有事件表）",
+        "{db} is not an onetrip hall database (no events table)",
+    ),
+    "ops.db.check": (
+        "完整性：{result}；事件：{events}；版本：{schema}",
+        "integrity: {result}; events: {events}; schema: {schema}",
+    ),
+    "ops.db.backed_up": ("已将 {db} 备份到 {dest}", "backed up {db} to {dest}"),
+    # -- onetrip admin -------------------------------------------------------------------------
+    "ops.admin.no_token": (
+        "缺少管理令牌：用 --token-file 指定，或设置环境变量 {env}",
+        "no admin token: give --token-file or set {env}",
+    ),
+    "ops.admin.cannot_connect": (
+        "无法连接大厅服务器 {url}：{reason}",
+        "cannot reach the hall server at {url}: {reason}",
+    ),
+    "ops.admin.refused": ("服务器拒绝：{reason}", "the server refused: {reason}"),
+    "ops.admin.notice_posted": (
+        "已发布通知，显示 {minutes} 分钟：{text}",
+        "notice posted for {minutes} minutes: {text}",
+    ),
+    "ops.admin.notice_cleared": ("已清除大厅通知", "the hall's notices are cleared"),
+    "ops.admin.logged_out": ("{window} 号窗口已退出登录", "window {window} is logged out"),
+    "ops.admin.bad_credentials": (
+        "{path} 中没有设备“{device}”的令牌",
+        "{path} has no token for the device '{device}'",
+    ),
+    # -- help texts ----------------------------------------------------------------------------
+    "ops.help.init": (
+        "写入示例大厅配置（余姚模式）",
+        "write a sample hall configuration (Yuyao model)",
+    ),
+    "ops.help.config": ("检查配置，生成 PIN 与令牌的哈希", "check a configuration, make hashes"),
+    "ops.help.check": ("列出大厅配置中的每一处错误", "report every error in a hall configuration"),
+    "ops.help.hash_pin": (
+        "生成工作人员 PIN 的哈希（从终端或标准输入读取）",
+        "hash a staff PIN (read from the terminal or stdin)",
+    ),
+    "ops.help.hash_token": (
+        "生成新的设备令牌并打印其哈希",
+        "make a new device token and print it with its hash",
+    ),
+    "ops.help.db": ("数据库工具", "database tools"),
+    "ops.help.backup": ("在线备份大厅数据库", "online backup of a hall database"),
+    "ops.help.db_check": (
+        "完整性检查与事件计数（只读）",
+        "integrity check and event count (read-only)",
+    ),
+    "ops.help.server": (
+        "运行大厅服务器（websocket 中心与网页）",
+        "run the hall server (websocket hub, web pages)",
+    ),
+    "ops.help.admin": (
+        "通过协议管理运行中的服务器（需管理令牌）",
+        "manage a running server over the protocol (admin token)",
+    ),
+    "ops.help.version": ("显示版本并退出", "show the version and exit"),
+    "ops.help.verbose": ("输出更多日志（出错时显示详情）", "log more (and show details on errors)"),
+    "ops.help.log_format": ("日志格式：text 或 json", "log format: text or json"),
+}

@@ -1,0 +1,161 @@
+"""``onetrip admin …``: manage a running hall server over the protocol, as its admin device.
+
+Nothing here touches the database: every action is a request the server checks, records
+and pushes like any other, so the boards and callers see it at once. The admin token comes
+from ``--token-file`` (a file holding the token alone), ``--credentials`` (the
+``hall.credentials.toml`` that ``onetrip init`` wrote) or ``$ONETRIP_ADMIN_TOKEN``.
+
+    onetrip admin --credentials hall.credentials.toml notice post "系统维护" --minutes 30
+    onetrip admin --token-file admin.token logout --window 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shared import eventloop
+from shared.client import HubClient, HubError
+from shared.texts import t
+
+from .startup import say
+
+TOKEN_ENV = "ONETRIP_ADMIN_TOKEN"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One request to send and how to say its result."""
+
+    op: str
+    fields: dict[str, Any]
+    done: str  # text key of the success line
+    params: dict[str, Any]
+
+
+class AdminError(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(say(key, **params))
+
+
+class NoServer(HubError):
+    """No hall server answered at the URL in time."""
+
+
+def refused(key: str, e: HubError, **params: object) -> str:
+    """A hub's refusal (or a failure to connect) in both languages, the hub's own words."""
+    zh = t(key, "zh_CN", reason=e.message, **params)
+    en = t(key, "en", reason=e.message_en, **params)
+    return f"{zh} / {en}"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("admin", help=say("ops.help.admin"))
+    p.add_argument("--url", default="ws://127.0.0.1:8765/ws", help="the hall server's websocket")
+    p.add_argument("--device", default="admin", help="the admin device's id (default admin)")
+    p.add_argument("--token-file", type=Path, help="a file holding the admin token alone")
+    p.add_argument("--credentials", type=Path, help="hall.credentials.toml written by init")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the server")
+    asub = p.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+
+    notice = asub.add_parser("notice", help="公告 / hall board notices")
+    nsub = notice.add_subparsers(dest="notice_command", metavar="ACTION", required=True)
+    n = nsub.add_parser("post", help="发布公告 / post a notice on every hall board")
+    n.add_argument("text", help="the notice in Chinese")
+    n.add_argument("--en", default="", help="the notice in English")
+    n.add_argument("--minutes", type=int, default=60, help="how long boards show it")
+    n.set_defaults(func=cmd_admin, action=notice_post)
+    n = nsub.add_parser("clear", help="清除公告 / clear the notices")
+    n.set_defaults(func=cmd_admin, action=notice_clear)
+
+    lo = asub.add_parser("logout", help="窗口退出登录 / log a window's staff member out")
+    lo.add_argument("--window", type=int, required=True)
+    lo.set_defaults(func=cmd_admin, action=logout)
+
+
+# -- the actions: arguments -> the request (pure) ---------------------------------------------
+def notice_post(args: argparse.Namespace) -> Action:
+    fields = {"text": args.text, "text_en": args.en, "minutes": args.minutes}
+    said = {"minutes": args.minutes, "text": args.text}
+    return Action("notice", fields, "ops.admin.notice_posted", said)
+
+
+def notice_clear(args: argparse.Namespace) -> Action:
+    return Action("notice", {"text": "", "minutes": 0}, "ops.admin.notice_cleared", {})
+
+
+def logout(args: argparse.Namespace) -> Action:
+    window = {"window": args.window}
+    return Action("logout", window, "ops.admin.logged_out", window)
+
+
+# -- the token and the exchange ---------------------------------------------------------------
+def admin_token(args: argparse.Namespace) -> str:
+    if args.token_file:
+        try:
+            return args.token_file.read_text(encoding="utf-8").strip()
+        except OSError as e:
+            raise AdminError("ops.start.unreadable", db=args.token_file, reason=e.strerror) from e
+    if args.credentials:
+        try:
+            raw = tomllib.loads(args.credentials.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise AdminError("ops.start.unreadable", db=args.credentials, reason=e) from e
+        token = raw.get("tokens", {}).get(args.device)
+        if not isinstance(token, str):
+            raise AdminError("ops.admin.bad_credentials", path=args.credentials, device=args.device)
+        return token
+    token = os.environ.get(TOKEN_ENV, "")
+    if not token:
+        raise AdminError("ops.admin.no_token", env=TOKEN_ENV)
+    return token
+
+
+async def send(url: str, device: str, token: str, action: Action, timeout: float) -> dict[str, Any]:
+    client = HubClient(
+        url,
+        device=device,
+        token=token,
+        connect_timeout=timeout,
+        request_timeout=timeout,
+        backoff=(0.1, 0.5),
+        name="onetrip admin",
+    )
+    try:
+        try:
+            await client.connect()
+        except HubError as e:
+            if e.code == "timeout":
+                raise NoServer(e.code, e.message, e.message_en) from e
+            raise
+        return await client.request(action.op, **action.fields)
+    finally:
+        await client.close()
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    action: Action = args.action(args)
+    if not getattr(args, "verbose", False):  # the refusal is said below, once
+        logging.getLogger("onetrip.client").setLevel(logging.CRITICAL)
+    try:
+        token = admin_token(args)
+        eventloop.run(send(args.url, args.device, token, action, args.timeout))
+    except AdminError as e:
+        print(f"onetrip admin: {e}", file=sys.stderr)
+        return 1
+    except HubError as e:
+        if isinstance(e, NoServer):
+            line = refused("ops.admin.cannot_connect", e, url=args.url)
+        else:
+            line = refused("ops.admin.refused", e)
+        print(f"onetrip admin: {line}", file=sys.stderr)
+        return 1
+    print(say(action.done, **action.params))
+    return 0
