@@ -77,7 +77,9 @@ def chinese(reason: str) -> str:
     for pattern, key in _REASONS:
         m = pattern.fullmatch(reason)
         if m:
-            params = {k: _WHAT.get(v, v) for k, v in m.groupdict().items()}
+            params = m.groupdict()
+            if "what" in params:  # a kind of value or of thing, said in Chinese
+                params["what"] = _WHAT.get(params["what"], params["what"])
             return t(key, "zh_CN", **params)
     return ""
 
