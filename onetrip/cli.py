@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from server.logsetup import FORMATS, setup
 from server.startup import say
+from shared.texts import TEXTS
 
 # Modules whose ``register(subparsers)`` adds subcommands, in the order --help shows them.
 PARTS = (  # one line each
@@ -33,8 +34,11 @@ def onetrip_version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="onetrip", description="onetrip: 政务服务大厅排队叫号系统 / service hall queue system"
+        prog="onetrip",
+        description="onetrip: 政务服务大厅排队叫号系统 / service hall queue system",
+        add_help=False,
     )
+    parser.add_argument("-h", "--help", action="help", help=say("ops.help.help"))
     parser.add_argument(
         "--version", action="version", version=f"onetrip {onetrip_version()}",
         help=say("ops.help.version"),
@@ -46,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in PARTS:
         importlib.import_module(name).register(sub)
+    # Chinese first in the list of commands, whichever part registered them.
+    for action in sub._choices_actions:
+        key = f"ops.help.cmd.{action.dest}"
+        if key in TEXTS:
+            action.help = say(key)
     return parser
 
 

@@ -215,6 +215,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "通过协议管理运行中的服务器（需管理令牌）",
         "manage a running server over the protocol (admin token)",
     ),
+    # the top-level commands other parts register, as `onetrip --help` lists them
+    "ops.help.cmd.demo": (
+        "运行整个演示大厅（服务器、取号机、窗口、显示屏）",
+        "run a whole demo hall (server, kiosks, windows, boards)",
+    ),
+    "ops.help.cmd.bench": (
+        "测量大厅服务器（推送、吞吐量、繁忙的一天）",
+        "measure the hall server (fan-out, throughput, busy day)",
+    ),
+    "ops.help.cmd.bridge": (
+        "连接键盘、评价器与 LED 条屏的串口总线",
+        "connect a serial bus of keypads, evaluators and LED strips",
+    ),
+    "ops.help.cmd.printer": (
+        "热敏打印机：测试、状态、虚拟打印机",
+        "thermal printers: test, status, virtual",
+    ),
+    "ops.help.cmd.voice": ("语音包与语音播报", "voice packs and announcements"),
+    "ops.help.help": ("显示本帮助并退出", "show this help and exit"),
     "ops.help.version": ("显示版本并退出", "show the version and exit"),
     "ops.help.verbose": ("输出更多日志（出错时显示详情）", "log more (and show details on errors)"),
     "ops.help.log_format": ("日志格式：text 或 json", "log format: text or json"),

@@ -168,6 +168,15 @@ def test_version_and_help():
     assert version.returncode == 0
     assert re.fullmatch(r"onetrip \d+\.\d+\.\d+\S*\n", version.stdout)
     help_text = onetrip("--help").stdout
-    for zh in ("写入示例大厅配置", "运行大厅服务器", "数据库工具", "通过协议管理运行中的服务器"):
+    for zh in (
+        "写入示例大厅配置",
+        "运行大厅服务器",
+        "数据库工具",
+        "通过协议管理运行中的服务器",
+        "运行整个演示大厅",
+        "热敏打印机",
+        "语音包与语音播报",
+        "显示本帮助并退出",
+    ):
         assert zh in help_text
     assert "日志格式" in help_text and "--log-format" in help_text
