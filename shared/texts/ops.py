@@ -186,6 +186,40 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path} 中没有设备“{device}”的令牌",
         "{path} has no token for the device '{device}'",
     ),
+    # -- reloading the configuration (server.reload) ----------------------------------------
+    "ops.reload.hall": ("{key} 的更改需要重启服务器", "a change of {key} needs a restart"),
+    "ops.reload.zones": (
+        "增删区域需要重启服务器（排队状态以区域为基础）",
+        "adding or removing zones needs a restart (the queues are built on them)",
+    ),
+    "ops.reload.zone": (
+        "区域“{zone}”的前缀、名称或午间值班的更改需要重启服务器",
+        "a change of zone '{zone}' (prefix, name, noon duty) needs a restart",
+    ),
+    "ops.reload.matter_gone": (
+        "不能在运行中删除区域“{zone}”的事项“{matter}”：等候中的票可能用到它",
+        "matter '{matter}' of zone '{zone}' cannot go while running: waiting tickets may name it",
+    ),
+    "ops.reload.windows": ("窗口的更改需要重启服务器", "a change of the windows needs a restart"),
+    "ops.reload.devices": (
+        "设备的更改需要重启服务器（连接以设备为基础）",
+        "a change of the devices needs a restart (connections are built on them)",
+    ),
+    "ops.reload.staff_busy": (
+        "工作人员“{staff}”仍在窗口登录，不能删除；请先让其退出登录",
+        "staff '{staff}' is logged in at a window: log them out before removing them",
+    ),
+    "ops.reload.staff_added": ("新增工作人员：{staff}", "staff added: {staff}"),
+    "ops.reload.staff_changed": ("已更新工作人员：{staff}", "staff changed: {staff}"),
+    "ops.reload.staff_removed": ("已删除工作人员：{staff}", "staff removed: {staff}"),
+    "ops.reload.matters": ("事项已更新", "matters changed"),
+    "ops.reload.hours": ("办公时间已更新", "opening hours changed"),
+    "ops.reload.policy": ("规则限值已更新", "policy limits changed"),
+    "ops.reload.nothing": ("配置没有变化", "the configuration is unchanged"),
+    "ops.reload.refused": (
+        "配置未重新加载：{reasons}",
+        "the configuration was not reloaded: {reasons}",
+    ),
     # -- help texts ----------------------------------------------------------------------------
     "ops.help.init": (
         "写入示例大厅配置（余姚模式）",
