@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 
 from shared import eventloop
 from shared.client import HubClient, HubError
+from shared.security import hash_pin
 from shared.texts import t
 
 from .startup import say
@@ -79,6 +81,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     lo.add_argument("--window", type=int, required=True)
     lo.set_defaults(func=cmd_admin, action=logout)
 
+    un = asub.add_parser("unlock", help="解除工号锁定 / unlock a staff id locked out by wrong PINs")
+    un.add_argument("--staff", required=True)
+    un.set_defaults(func=cmd_admin, action=unlock)
+
+    rl = asub.add_parser(
+        "reload", help="重新加载配置（工作人员、事项、时间、限值） / reload the configuration"
+    )
+    rl.set_defaults(func=cmd_admin, action=reload)
+
+    pin = asub.add_parser(
+        "reset-pin",
+        help="重设 PIN：写入配置文件并让服务器重新加载 / reset a PIN: written to the "
+        "configuration, which the server reloads",
+    )
+    pin.add_argument("--staff", required=True)
+    pin.add_argument("--config", type=Path, required=True, help="the hall TOML the server runs")
+    pin.set_defaults(func=cmd_reset_pin)
+
 
 # -- the actions: arguments -> the request (pure) ---------------------------------------------
 def notice_post(args: argparse.Namespace) -> Action:
@@ -94,6 +114,32 @@ def notice_clear(args: argparse.Namespace) -> Action:
 def logout(args: argparse.Namespace) -> Action:
     window = {"window": args.window}
     return Action("logout", window, "ops.admin.logged_out", window)
+
+
+def unlock(args: argparse.Namespace) -> Action:
+    staff = {"staff": args.staff}
+    return Action("unlock", staff, "ops.admin.unlocked", staff)
+
+
+def reload(args: argparse.Namespace) -> Action:
+    return Action("reload", {}, "ops.admin.reloaded", {})
+
+
+_STAFF_TABLE = re.compile(r"(?ms)^\[\[staff\]\][ \t]*\n.*?(?=^\[|\Z)")
+_PIN_LINE = re.compile(r'(?m)^(pin_hash\s*=\s*)"[^"\n]*"')
+_ID_LINE = re.compile(r'(?m)^id\s*=\s*"([^"\n]*)"')
+
+
+def set_pin_hash(text: str, staff: str, pin_hash: str) -> str:
+    """The TOML ``text`` with the ``pin_hash`` of ``[[staff]]`` ``id = staff`` replaced, every
+    comment and other line kept; ``KeyError`` when there is no such table with a pin_hash."""
+    for table in _STAFF_TABLE.finditer(text):
+        block = table.group(0)
+        found = _ID_LINE.search(block)
+        if found and found.group(1) == staff and _PIN_LINE.search(block):
+            new = _PIN_LINE.sub(lambda m: f'{m.group(1)}"{pin_hash}"', block, count=1)
+            return text[: table.start()] + new + text[table.end() :]
+    raise KeyError(staff)
 
 
 # -- the token and the exchange ---------------------------------------------------------------
@@ -158,4 +204,36 @@ def cmd_admin(args: argparse.Namespace) -> int:
         print(f"onetrip admin: {line}", file=sys.stderr)
         return 1
     print(say(action.done, **action.params))
+    return 0
+
+
+def cmd_reset_pin(args: argparse.Namespace) -> int:
+    """A new PIN: its hash goes into the configuration file (the one place PIN hashes live),
+    then the server reloads that file and the staff id is unlocked."""
+    from .cli import read_pin
+
+    try:
+        token = admin_token(args)
+        text = args.config.read_text(encoding="utf-8")
+        pin = read_pin("admin reset-pin")
+        if pin is None:
+            return 1
+        try:
+            updated = set_pin_hash(text, args.staff, hash_pin(pin))
+        except KeyError:
+            raise AdminError("ops.admin.no_staff", staff=args.staff, path=args.config) from None
+        args.config.write_text(updated, encoding="utf-8")
+        for action in (reload(args), unlock(args)):
+            eventloop.run(send(args.url, args.device, token, action, args.timeout))
+    except OSError as e:
+        print(f"onetrip admin: {say('ops.start.unreadable', db=args.config, reason=e)}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    except AdminError as e:
+        print(f"onetrip admin: {e}", file=sys.stderr)
+        return 1
+    except HubError as e:
+        print(f"onetrip admin: {refused('ops.admin.refused', e)}", file=sys.stderr)
+        return 1
+    print(say("ops.admin.pin_reset", staff=args.staff, path=args.config))
     return 0

@@ -107,17 +107,28 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_hash_pin(args: argparse.Namespace) -> int:
+def read_pin(command: str = "config hash-pin") -> str | None:
+    """A new PIN from the terminal (asked twice) or a line of stdin; None, said, if bad."""
     if sys.stdin.isatty():
         pin = getpass.getpass(say("ops.pin.prompt") + " ")
         if getpass.getpass(say("ops.pin.again") + " ") != pin:
-            return _error("config hash-pin", "ops.pin.differ")
+            _error(command, "ops.pin.differ")
+            return None
     else:
         pin = sys.stdin.readline().strip()
         if not pin:
-            return _error("config hash-pin", "ops.pin.empty")
+            _error(command, "ops.pin.empty")
+            return None
     if not (4 <= len(pin) <= 12 and pin.isdigit()):
-        return _error("config hash-pin", "ops.pin.format")
+        _error(command, "ops.pin.format")
+        return None
+    return pin
+
+
+def cmd_hash_pin(args: argparse.Namespace) -> int:
+    pin = read_pin()
+    if pin is None:
+        return 1
     print(hash_pin(pin))
     return 0
 

@@ -182,6 +182,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ops.admin.notice_cleared": ("已清除大厅通知", "the hall's notices are cleared"),
     "ops.admin.logged_out": ("{window} 号窗口已退出登录", "window {window} is logged out"),
+    "ops.admin.unlocked": ("工号 {staff} 已解除锁定", "staff id {staff} is unlocked"),
+    "ops.admin.reloaded": ("服务器已重新加载配置", "the server reloaded its configuration"),
+    "ops.admin.pin_reset": (
+        "{staff} 的新 PIN 已写入 {path}，服务器已重新加载并解除锁定",
+        "the new PIN of {staff} is in {path}; the server reloaded it and unlocked the id",
+    ),
+    "ops.admin.no_staff": (
+        "{path} 中没有工作人员“{staff}”（或其没有 pin_hash）",
+        "{path} has no staff member '{staff}' with a pin_hash",
+    ),
     "ops.admin.bad_credentials": (
         "{path} 中没有设备“{device}”的令牌",
         "{path} has no token for the device '{device}'",

@@ -94,3 +94,20 @@ def test_a_wrong_or_missing_token_and_no_server_are_one_line(
     assert gone.returncode == 1
     assert gone.stderr.strip().startswith(f"onetrip admin: 无法连接大厅服务器 {running.url}")
     assert len(gone.stderr.strip().splitlines()) == 1
+
+
+def test_set_pin_hash_changes_that_staff_members_hash_alone(hall: Hall):
+    from server.admin import set_pin_hash
+    from shared.config import load_config
+
+    text = hall.config.read_text(encoding="utf-8")
+    updated = set_pin_hash(text, "s002", "scrypt$new")
+    changed = [
+        (a, b) for a, b in zip(text.splitlines(), updated.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and changed[0][1] == 'pin_hash = "scrypt$new"'
+    before = load_config(hall.config)
+    s002 = updated.index('id = "s002"')
+    assert updated.index('"scrypt$new"') > s002 > updated.index(before.staff["s001"].pin_hash)
+    with pytest.raises(KeyError):
+        set_pin_hash(text, "s999", "x")
