@@ -230,7 +230,7 @@ class TtsChip(ThreadWorker):
             if port is None:
                 return
             try:
-                data = port.read(64)
+                data = port.read(max(1, port.in_waiting))
             except (serial.SerialException, OSError) as e:
                 log.warning("speech module %s: read failed: %s", self.url, e)
                 self._stop.wait(0.5)

@@ -22,6 +22,8 @@ PARTS = (  # one line each
     "server.bench",
     "hardware.cli",
     "voice.cli",
+    "server.reports.cli",
+    "caller.cli",
 )
 
 

@@ -207,6 +207,16 @@ class Evaluate(Command):
     window: int | None = None
 
 
+# --- supervisor (admin) ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class CloseRectification(Command):
+    """好差评整改: a supervisor closes the follow-up item of a 差评 (rating 1 or 2) with a note."""
+
+    op: ClassVar[str] = "close_rectification"
+    ticket: str  # the rated ticket's id, e.g. 20261124-A002
+    note: str
+
+
 COMMANDS: dict[str, type[Command]] = {
     c.op: c
     for c in (
@@ -230,6 +240,7 @@ COMMANDS: dict[str, type[Command]] = {
         Resume,
         IssueCard,
         Evaluate,
+        CloseRectification,
     )
 }
 

@@ -81,6 +81,12 @@ class Policy:
     appointment_early_minutes: int = 15
     slot_minutes: int = 60
     card_valid_days: int = 30
+    # reports and the hall monitor
+    service_level_minutes: int = 30  # a wait longer than this misses the service level
+    alarm_wait_minutes: int = 30  # a zone's longest current wait that raises an alarm
+    alarm_queue_length: int = 30  # tickets waiting in a zone that raise an alarm
+    alarm_pause_minutes: int = 15  # a window paused longer than this raises an alarm
+    rectify_working_days: int = 5  # a 差评 is to be put right within this many working days
 
 
 @dataclass(frozen=True)
@@ -355,6 +361,16 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
         or 0,
         slot_minutes=r.count(p, "policy.slot_minutes", d.slot_minutes, low=5) or 60,
         card_valid_days=r.count(p, "policy.card_valid_days", d.card_valid_days, low=1) or 1,
+        **{
+            name: r.count(p, f"policy.{name}", getattr(d, name), low=1) or getattr(d, name)
+            for name in (
+                "service_level_minutes",
+                "alarm_wait_minutes",
+                "alarm_queue_length",
+                "alarm_pause_minutes",
+                "rectify_working_days",
+            )
+        },
     )
     r.unknown(p, "policy.", set(Policy.__dataclass_fields__))
     return policy

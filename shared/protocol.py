@@ -159,6 +159,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # window: a caller for its one window, a bridge (keypads) for its windows
     **{op: frozenset({"caller", "bridge", "admin"}) for op in _WINDOW_OPS},
     "evaluate": frozenset({"caller", "bridge", "admin"}),
+    "close_rectification": frozenset({"admin"}),  # 好差评整改, by a supervisor
 }
 assert set(PERMISSIONS) == set(ALL_OPS), "every op needs a row in the role table"
 

@@ -7,7 +7,9 @@ ticket and window, so every sentence is joined from the clips afresh (no cache):
 
 - ``first_audio``: the default config, so the first audio is the chime;
 - ``first_speech``: without the chime, so the first audio is the sentence itself;
-- ``render``: joining one sentence's clips, on its own.
+- ``render``: joining one sentence's clips, on its own;
+- ``device_first_sample`` (only where an audio output exists): through ``QtAudioSink`` to the
+  audio system having taken the first sample (``QAudioSink.processedUSecs() > 0``).
 
 Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``.
 """
@@ -87,6 +89,41 @@ def measure(chime: bool, calls: int) -> list[float]:
     return took
 
 
+def measure_device(calls: int) -> list[float]:
+    """On a real audio output: from the push to the device having taken the first sample
+    (``QAudioSink.processedUSecs() > 0``). Each playback is stopped once it has begun."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    from .qtplayer import QtAnnouncer, QtAudioSink
+
+    _app = QCoreApplication.instance() or QCoreApplication([])  # kept for the whole run
+    base = VoiceConfig.from_table({"chime": False, "repeats": 1, "max_age": 600})
+    config = dataclasses.replace(
+        base, policy=dataclasses.replace(base.policy, gap=0.0, chime_gap=0.0)
+    )
+    sink = QtAudioSink()
+    voice = QtAnnouncer.from_config(config, sink=sink)
+    took: list[float] = []
+    flags = QEventLoop.ProcessEventsFlag.AllEvents
+    for i in range(calls):
+        call = {"ticket": f"A{i:03d}", "ticket_id": f"d{i}", "window": i % 150 + 1, "at": i}
+        began = time.perf_counter()
+        voice.on_push({"event": "called", "seq": i + 1, "prev": i, "call": call})
+        deadline = began + 5
+        while time.perf_counter() < deadline:
+            QCoreApplication.processEvents(flags, 1)
+            playing = sink._sink
+            if playing is not None and playing.processedUSecs() > 0:
+                took.append((time.perf_counter() - began) * 1000)
+                break
+        sink.close()
+        voice.announcer.finished()
+        while not voice.announcer.scheduler.idle:
+            QCoreApplication.processEvents(flags, 10)
+    voice.close()
+    return took
+
+
 def run(quick: bool = False) -> None:
     calls = 60 if quick else 300
     for name, chime in (("first_audio", True), ("first_speech", False)):
@@ -105,6 +142,13 @@ def run(quick: bool = False) -> None:
         render.append((time.perf_counter() - began) * 1000)
     emit("render_p50", percentile(render, 50), "ms")
     emit("render_max", max(render), "ms")
+    from PySide6.QtMultimedia import QMediaDevices
+
+    if QMediaDevices.audioOutputs():  # a machine with an audio output: the device's part too
+        took = measure_device(20 if quick else 60)
+        if took:
+            emit("device_first_sample_p50", percentile(took, 50), "ms")
+            emit("device_first_sample_max", max(took), "ms")
 
 
 def bench(folder: Path, quick: bool) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.texts import t
 
-from .pack import BUILTIN, MANIFEST, Audio, Pack, PackError, check_pack
+from .pack import BUILTIN, MANIFEST, Pack, PackError, check_pack, render_text
 from .wording import CHIME, Unspeakable, read_zh, required_clips
 
 
@@ -35,7 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = vsub.add_parser("say", help="render an announcement to a WAV file")
     s.add_argument("text", help='e.g. "请A001号到3号窗口办理"')
-    s.add_argument("--out", type=Path, required=True, help="the WAV file to write")
+    out = s.add_mutually_exclusive_group(required=True)
+    out.add_argument("--out", type=Path, help="the WAV file to write")
+    out.add_argument("--chip", metavar="PORT", help="say it on a serial speech module instead")
+    s.add_argument("--model", default="syn6288", choices=("syn6288", "xfs5152"))
+    s.add_argument("--encoding", default="gb2312", choices=("gb2312", "gbk", "big5", "unicode"))
+    s.add_argument("--baudrate", type=int, default=9600)
     s.add_argument("--pack", type=Path, help="a pack folder (default: the built-in one)")
     s.add_argument("--chime", action="store_true", help="the chime first")
     s.set_defaults(func=cmd_say)
@@ -95,26 +100,48 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
+    if args.chip:
+        return say_on_chip(args)
     try:
-        pack = Pack.load(args.pack)
-        clips = pack.loader()
-        names = read_zh(args.text, pack.words)
-        if not names:
-            print(both("voice.say.empty"), file=sys.stderr)
-            return 2
-        audio: Audio = clips.render(names)
-        if args.chime:
-            gap = Audio.silence(pack.rate, 0.1)
-            audio = Audio(pack.rate, clips.get(CHIME).frames + gap.frames + audio.frames)
+        names, audio = render_text(args.text, Pack.load(args.pack).loader(), args.chime)
     except Unspeakable as e:
         print(f"{e.message('zh_CN')} / {e.message('en')}", file=sys.stderr)
         return 2
     except PackError as e:
         print(f"{e.message('zh_CN')} / {e.message('en')}", file=sys.stderr)
         return 2
+    if not names:
+        print(both("voice.say.empty"), file=sys.stderr)
+        return 2
     audio.write(args.out)
     print(" ".join(names))
     print(both("voice.say.done", out=args.out, seconds=round(audio.seconds, 2)))
+    return 0
+
+
+def say_on_chip(args: argparse.Namespace, timeout: float = 30.0) -> int:
+    """Speak the text on a speech module and wait until it is idle: a test of the wiring."""
+    import threading
+
+    from hardware.ttschip import ChipError, TtsChip
+
+    from .wording import spoken
+
+    chip = TtsChip(args.chip, baudrate=args.baudrate, model=args.model, encoding=args.encoding)
+    try:
+        chip.open()
+    except ChipError as e:
+        print(f"{e.message('zh_CN')} / {e.message('en')}", file=sys.stderr)
+        return 2
+    try:
+        text = spoken(read_zh(args.text, (), strict=False))
+        ended = threading.Event()
+        if not chip.speak(text, ended.set) or not ended.wait(timeout):
+            print(both("voice.chip.no_answer", port=args.chip), file=sys.stderr)
+            return 1
+    finally:
+        chip.close()
+    print(both("voice.say.chip", port=args.chip, text=text))
     return 0
 
 

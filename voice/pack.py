@@ -32,7 +32,7 @@ from pathlib import Path
 
 from shared.texts import t
 
-from .wording import CHIME, required_clips
+from .wording import CHIME, read_zh, required_clips
 
 BUILTIN = Path(__file__).parent / "packs" / "zh_CN"
 MANIFEST = "pack.toml"
@@ -209,6 +209,18 @@ class ClipCache:
                 parts.append(gap)
             parts.append(self.get(name).frames)
         return Audio(self.pack.rate, b"".join(parts)).scaled(volume)
+
+
+def render_text(text: str, clips: ClipCache, chime: bool = False) -> tuple[list[str], Audio]:
+    """A sentence as one ``Audio`` (the chime first if asked), and the clips it took:
+    ``onetrip voice say`` and a web board's ``.wav`` for a call are made here.
+    ``Unspeakable`` names a character the pack has no clip for."""
+    names = read_zh(text, clips.pack.words)
+    audio = clips.render(names)
+    if chime and names:
+        gap = Audio.silence(clips.pack.rate, 0.1)
+        audio = Audio(clips.pack.rate, clips.get(CHIME).frames + gap.frames + audio.frames)
+    return names, audio
 
 
 # -- checking a pack ---------------------------------------------------------------------------

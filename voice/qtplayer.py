@@ -20,7 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
+
+try:  # Qt >= 6.7 names the enums QtAudio; QAudio's are other types and never compare equal
+    from PySide6.QtMultimedia import QtAudio as QAudio
+except ImportError:  # pragma: no cover - older Qt
+    from PySide6.QtMultimedia import QAudio
 
 from .announcer import Announcer
 from .config import VoiceConfig

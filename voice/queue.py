@@ -178,14 +178,18 @@ class Scheduler:
             if now - item.queued_at > self.policy.max_age:
                 self._drop(item, "stale", now)
                 continue
+            speech = [
+                Play(item, "speech", repeat, lang)
+                for repeat in range(1, self.policy.repeats + 1)
+                for lang in self.policy.languages
+                if item.texts.get(lang)
+            ]
+            if not speech:  # nothing to say (no text in any language read): not even a chime
+                continue
             if self.policy.chime:
                 self._steps.append(Play(item, "chime"))
-            for repeat in range(1, self.policy.repeats + 1):
-                for lang in self.policy.languages:
-                    if item.texts.get(lang):
-                        self._steps.append(Play(item, "speech", repeat, lang))
-            if self._steps:
-                return True
+            self._steps.extend(speech)
+            return True
         return False
 
     def _drop(self, item: Item, reason: str, now: float) -> None:

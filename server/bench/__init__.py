@@ -36,6 +36,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from caller.bench import bench as caller
+from server.reports.bench import bench as reports_bench
 from voice.bench import bench as voice
 
 from .hall import write_big_hall
@@ -330,6 +332,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "throughput": throughput,
         "busyday": busyday,
         "voice": voice,
+        "reports": reports_bench,
+        "caller": caller,
     }
     unknown = [which for which in args.which if which not in benches]
     if unknown:

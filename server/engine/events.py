@@ -402,3 +402,17 @@ class CardClosed(Event):
         card.closed_at, card.closed_reason, card.ticket = at, self.reason, None
         state.touch("card", self.card)
         state.settle_case(card.case)
+
+
+@event
+@dataclass(frozen=True)
+class RectificationClosed(Event):
+    """A 差评's follow-up (整改) closed by a supervisor, with a note. Kept in the log for the
+    reports; the live state holds no past tickets, so nothing in it changes."""
+
+    type: ClassVar[str] = "rectification_closed"
+    ticket: str
+    note: str
+
+    def apply(self, state: HallState, at: float) -> None:
+        pass

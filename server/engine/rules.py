@@ -6,6 +6,7 @@ function checks all it needs before it returns events, so a refusal changes noth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -439,6 +440,26 @@ def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float) 
         raise Refused("already_rated", ticket=ticket.label)
     check(ticket, c.Evaluate)
     return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff)]
+
+
+# --- 好差评整改 ----------------------------------------------------------------------------------
+_TICKET_ID = re.compile(r"\d{8}-[A-Z]\d{3,}")
+
+
+@rule(c.CloseRectification)
+def close_rectification(
+    state: HallState, config: HallConfig, cmd: c.CloseRectification, now: float
+) -> list[e.Event]:
+    """Any day's ticket (the live state knows only today's: the reports match the close to
+    its 差评); today's must be one."""
+    if not _TICKET_ID.fullmatch(cmd.ticket):
+        raise Refused("unknown_ticket", ticket=cmd.ticket)
+    if not cmd.note.strip():
+        raise Refused("bad_request", detail="note")
+    ticket = state.tickets.get(cmd.ticket)
+    if ticket is not None and (ticket.rating is None or ticket.rating > 2):
+        raise Refused("bad_request", detail="not a poor rating")
+    return [e.RectificationClosed(cmd.ticket, cmd.note.strip())]
 
 
 # --- 续办服务卡 --------------------------------------------------------------------------------

@@ -83,6 +83,10 @@ class Pages:
             return self._health()
         if path == "/display":
             return html_response(200, DISPLAY_PAGE)
+        if path in ("/monitor", "/monitor.json", "/reports", "/reports.xlsx"):  # admin pages
+            from server.reports.pages import serve
+
+            return await serve(self.hub, request, path)
         m = _TICKET.fullmatch(path)
         if m:
             if self.hub.committer.busy:

@@ -123,5 +123,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # onetrip voice say
     "voice.say.done": ("已写入 {out}：{seconds} 秒", "written to {out}: {seconds} s"),
+    "voice.say.chip": (
+        "语音模块 {port} 已读完：{text}",
+        "the speech module on {port} has said: {text}",
+    ),
     "voice.say.empty": ("没有要朗读的内容", "nothing to say"),
 }

@@ -127,9 +127,13 @@ async def test_the_wal_is_checkpointed_beside_the_commits_not_inside_them(
 
     monkeypatch.setattr(store, "checkpoint", spy)
     kiosk = await clients.device(hub.url, "kiosk-1")
-    for _ in range(12):  # one at a time: twelve commits
+    committer = hub.hub.committer
+    for n in range(1, 13):  # one at a time: twelve commits
         await kiosk.request("issue", zone="shangshi")
-    await hub.hub.committer.close()  # waits for a checkpoint still running
+        if n % 5 == 0:  # a checkpoint began beside the fifth commit: let it end, on a busy
+            while committer._checkpoint is not None:  # machine too, before the next five
+                await asyncio.sleep(0.01)
+    await committer.close()  # waits for a checkpoint still running
     assert len(runs) == 2
     for thread, (frames, copied) in runs:
         assert thread.startswith("onetrip-checkpoint")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class WallSink(RecordingSink):
 
 def shorten(engine: ClipsEngine, seconds: float = 0.01) -> None:
     """Cut every clip of the engine's pack to its first ``seconds`` (fast tests, same order)."""
+    engine.clips.pack = dataclasses.replace(engine.clips.pack, gap_ms=2)
     for name in engine.clips.pack.files:
         audio = engine.clips.get(name)
         keep = round(audio.rate * seconds) * 2

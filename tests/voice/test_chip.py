@@ -74,7 +74,7 @@ def test_text_the_encoding_cannot_carry_is_refused_clearly() -> None:
 
 @pytest.fixture
 def emulator():
-    emu = TtsChipEmulator(per_char=0.01).start()
+    emu = TtsChipEmulator(per_char=0.003).start()
     yield emu
     emu.stop()
 

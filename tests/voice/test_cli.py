@@ -81,3 +81,15 @@ def test_make_pack_renders_a_pack_that_checks_good(tmp_path: Path, capsys) -> No
     ) + '"顾客" = "gu4ke4.wav"\n'
     assert main(["voice", "say", "请A001号顾客到3号窗口", "--out", str(tmp_path / "g.wav"),
                  "--pack", str(out)]) == 0  # fmt: skip
+
+
+def test_say_on_a_speech_module_over_a_pty(capsys) -> None:
+    from hardware.ttschip import TtsChipEmulator
+
+    with TtsChipEmulator(per_char=0.002) as emu:
+        assert main(["voice", "say", "请A001号到12号窗口办理", "--chip", emu.path]) == 0
+        assert [text for _, _, text in emu.spoken] == ["请A零零一号到十二号窗口办理"]
+        assert "已读完" in capsys.readouterr().out
+        emu.silent = True
+        assert main(["voice", "say", "请A001号", "--chip", emu.path]) == 2
+        assert "没有应答" in capsys.readouterr().err

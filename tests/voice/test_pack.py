@@ -157,3 +157,15 @@ def test_config_defaults_and_values() -> None:
         {"enabled": False, "quiet_hours": ["12:00-13:30", "22:00-07:00"], "repeats": 3}
     )
     assert c.engine == "none" and c.policy.quiet == ((720, 810), (1320, 420))
+
+
+def test_render_text_with_and_without_the_chime() -> None:
+    from voice.pack import render_text
+
+    clips = Pack.load().loader()
+    names, plain = render_text("请A001号到3号窗口办理", clips)
+    _, chimed = render_text("请A001号到3号窗口办理", clips, chime=True)
+    assert names[:2] == ["请", "A"] and plain == clips.render(names)
+    assert chimed.frames.startswith(clips.get("chime").frames)
+    assert chimed.frames.endswith(plain.frames)
+    assert render_text("，。", clips, chime=True) == ([], clips.render([]))

@@ -148,6 +148,13 @@ def test_a_stuck_playback_is_given_up(caplog) -> None:
     assert s.next(T0 + 32).item.ticket == "A002"
 
 
+def test_an_announcement_with_nothing_to_say_is_not_even_a_chime() -> None:
+    s = Scheduler(Policy(languages=("zh_CN",)))
+    s.add(Item("k", "A001", 3, {"zh_CN": "", "en": "Number A001"}, T0), T0)
+    s.add(item("A002"), T0)
+    assert s.next(T0).item.ticket == "A002"
+
+
 def test_a_full_queue_drops_the_newest() -> None:
     s = Scheduler(Policy(max_queue=3))
     assert [s.add(item(f"A{i}"), T0) for i in range(4)] == ["queued"] * 3 + ["full"]

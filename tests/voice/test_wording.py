@@ -89,3 +89,15 @@ def test_a_hall_wording() -> None:
 def test_the_shipped_pack_speaks_every_required_clip() -> None:
     assert set(required_clips()) <= set(WORDS)
     assert len(required_clips()) == 1 + 6 + 12 + 26
+
+
+def test_the_core_imports_no_qt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, voice, voice.cli, voice.make_pack, voice.bench, hardware.ttschip\n"
+        "qt = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"
+        "assert not qt, qt\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
