@@ -152,7 +152,7 @@ def open_readonly(db: Path) -> sqlite3.Connection:
     if not db.is_file():
         raise _Unreadable("ops.db.missing", db=db)
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.Error:

@@ -55,7 +55,7 @@ def read_schema(db: Path) -> int | None:
     if not db.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -277,6 +277,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "thermal printers: test, status, virtual",
     ),
     "ops.help.cmd.voice": ("语音包与语音播报", "voice packs and announcements"),
+    "ops.help.cmd.report": (
+        "报表：办件、等候、好差评、最多跑一次实现率（可导出 Excel）",
+        "reports: cases, waits, ratings, the one-trip rate (Excel too)",
+    ),
+    "ops.help.cmd.caller": (
+        "窗口呼叫器与好差评评价器",
+        "the window's caller bar and its evaluator",
+    ),
     "ops.help.help": ("显示本帮助并退出", "show this help and exit"),
     "ops.help.version": ("显示版本并退出", "show the version and exit"),
     "ops.help.verbose": ("输出更多日志（出错时显示详情）", "log more (and show details on errors)"),

@@ -177,6 +177,8 @@ def test_version_and_help():
         "热敏打印机",
         "语音包与语音播报",
         "显示本帮助并退出",
+        "报表：办件、等候",
+        "窗口呼叫器与好差评评价器",
     ):
         assert zh in help_text
     assert "日志格式" in help_text and "--log-format" in help_text
