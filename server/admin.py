@@ -192,7 +192,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
         logging.getLogger("onetrip.client").setLevel(logging.CRITICAL)
     try:
         token = admin_token(args)
-        eventloop.run(send(args.url, args.device, token, action, args.timeout))
+        result = eventloop.run(send(args.url, args.device, token, action, args.timeout))
     except AdminError as e:
         print(f"onetrip admin: {e}", file=sys.stderr)
         return 1
@@ -204,6 +204,11 @@ def cmd_admin(args: argparse.Namespace) -> int:
         print(f"onetrip admin: {line}", file=sys.stderr)
         return 1
     print(say(action.done, **action.params))
+    said = result.get("changes")
+    if isinstance(said, dict):  # what a reload took
+        zh = said.get("zh_CN") or t("ops.reload.nothing")
+        en = said.get("en") or t("ops.reload.nothing", "en")
+        print(f"  {zh} / {en}")
     return 0
 
 
