@@ -24,6 +24,7 @@ PARTS = (  # one line each
     "voice.cli",
     "server.reports.cli",
     "caller.cli",
+    "display.cli",
 )
 
 

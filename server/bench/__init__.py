@@ -334,6 +334,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "voice": voice,
         "reports": reports_bench,
         "caller": caller,
+        "display": lambda folder, quick: __import__("display.bench").bench.bench(folder, quick),
     }
     unknown = [which for which in args.which if which not in benches]
     if unknown:

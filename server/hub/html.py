@@ -1,6 +1,7 @@
-"""The hub's two web pages, self-contained (no external assets: the hall LAN may be offline).
+"""The hub's ticket status page, self-contained (no external assets: the hall LAN may be
+offline); the web hall board is in ``board.py``.
 
-Both speak protocol v1 over an anonymous websocket on the same port and fall back to polling
+It speaks protocol v1 over an anonymous websocket on the same port and fall back to polling
 when the socket drops. Texts come from ``shared.texts`` and are embedded when the module loads.
 """
 
@@ -45,6 +46,8 @@ function show(v){ view = v; document.getElementById('label').textContent = v.lab
   for (const s of v.say){ const p = document.createElement('div'); p.textContent = s.zh_CN;
     say.appendChild(p); }
   document.getElementById('zone').textContent = v.zone_name + ' · ' + v.status_name.zh_CN;
+  // watching the screens is advice for a ticket still to be called, not for a finished one
+  document.getElementById('hint').hidden = !(v.status === 'waiting' || v.status === 'called');
   if (v.status === 'called' && navigator.vibrate) navigator.vibrate([300, 100, 300]); }
 function live(on){ document.getElementById('live').textContent =
   on ? T['hub.ticket.live'] : T['hub.ticket.offline']; }
@@ -69,76 +72,7 @@ TICKET_PAGE = page(
     '<main><div class="card"><div class="muted">' + t("hub.ticket.number") + "</div>"
     '<div id="label" class="big">__LABEL__</div><div id="zone" class="muted"></div>'
     '<div id="say" class="say">__SAY__</div></div>'
-    '<p class="muted">' + t("hub.ticket.hint") + '</p><p id="live" class="muted"></p></main>',
+    '<p id="hint" class="muted">' + t("hub.ticket.hint") + "</p>"
+    '<p id="live" class="muted"></p></main>',
     _TICKET_SCRIPT.replace("__TEXTS__", _texts("hub.ticket.")) + "show(view);",
-)
-
-# /display: a basic web hall board (the display work finishes it). Anonymous when the hall
-# allows a public board, else /display?device=ID&token=TOKEN authenticates with a first message.
-_DISPLAY_STYLE = """
-body{background:#0d1b2a;color:#fff}header{display:flex;justify-content:space-between;
-padding:1rem 2rem;font-size:2rem;background:#1b3a5c}main.board{display:grid;
-grid-template-columns:2fr 1fr;gap:1rem;padding:1rem 2rem;max-width:none;text-align:left}
-h2{color:#9fc3e7;font-weight:400;margin:.5rem 0}.call{font-size:3rem;padding:.3rem 0;
-border-bottom:1px solid #24476b}.call:first-child{color:#ffd166;font-size:4rem}
-.zone{display:flex;justify-content:space-between;font-size:1.6rem;padding:.3rem 0}
-.win{display:inline-block;min-width:7rem;margin:.2rem;padding:.4rem;border-radius:6px;
-background:#1b3a5c;font-size:1.2rem;text-align:center}.win.calling{background:#8a5a00}
-.win.serving{background:#1e6b3a}.win.logged_out{opacity:.35}#notice{color:#ffd166;
-font-size:1.6rem;padding:0 2rem}
-"""
-
-_DISPLAY_SCRIPT = """
-const T = __TEXTS__; const q = new URLSearchParams(location.search);
-let last = -1, ws = null, delay = 1000, n = 0;
-const $ = (id) => document.getElementById(id);
-function el(tag, cls, text){ const e = document.createElement(tag); if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text; return e; }
-let recent = [], zones = {}, names = {}, windows = {};
-function draw(){ const r = $('recent'); r.innerHTML = '';
-  for (const c of recent.slice(0, 8)) r.appendChild(el('div', 'call', c.announce.zh_CN));
-  const z = $('zones'); z.innerHTML = '';
-  for (const id in zones){ const d = el('div', 'zone'); d.appendChild(el('span', '', names[id]));
-    d.appendChild(el('span', '', zones[id])); z.appendChild(d); }
-  const w = $('windows'); w.innerHTML = '';
-  for (const k of Object.keys(windows).sort((a, b) => a - b)){ const v = windows[k];
-    w.appendChild(el('span', 'win ' + v.status, v.number + ' ' + (v.ticket || '—'))); } }
-function snapshot(s){ const h = s.topics.hall; if (!h) return; $('name').textContent = h.hall.name;
-  recent = h.recent; zones = {}; names = {}; windows = {};
-  for (const z of h.zones){ zones[z.id] = z.waiting; names[z.id] = z.name; }
-  for (const w of h.windows) windows[w.number] = w;
-  $('notice').textContent = h.notices.length ? h.notices[h.notices.length - 1].text : '';
-  last = s.seq; draw(); }
-function send(op, extra){ const id = op + (++n); ws.send(JSON.stringify({op, id, ...extra}));
-  return id; }
-function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://')
-    + location.host + '/ws');
-  ws.onopen = () => { delay = 1000; if (q.get('device')) send('auth', {device: q.get('device'),
-    token: q.get('token') || ''}); send('subscribe', {topics: ['hall']}); };
-  ws.onmessage = (m) => { const msg = JSON.parse(m.data);
-    if ('re' in msg) { if (msg.ok && msg.result.topics) snapshot(msg.result);
-      else if (!msg.ok && String(msg.re).startsWith('subscribe'))
-        $('notice').textContent = msg.error.message; return; }
-    for (const e of msg.events || []) {
-      if (e.prev !== last || e.event === 'day') { send('snapshot', {}); return; }
-      last = e.seq;
-      if (e.event === 'called' || e.event === 'recalled') { recent.unshift(e.call);
-        recent = recent.slice(0, 20); }
-      else if (e.event === 'window') windows[e.window.number] = e.window;
-      else if (e.event === 'counts') { for (const k in e.zones) zones[k] = e.zones[k]; }
-      else if (e.event === 'notice') $('notice').textContent = e.notice.text; }
-    draw(); };
-  ws.onclose = () => { setTimeout(connect, delay); delay = Math.min(delay * 2, 30000); }; }
-function tick(){ $('clock').textContent = new Date().toLocaleTimeString('zh-CN'); }
-setInterval(tick, 1000); tick(); connect();
-"""
-
-DISPLAY_PAGE = page(
-    t("hub.display.title"),
-    '<header><span id="name"></span><span id="clock"></span></header><div id="notice"></div>'
-    '<main class="board"><section><h2>' + t("hub.display.recent") + '</h2><div id="recent">'
-    "</div></section><section><h2>" + t("hub.display.waiting") + '</h2><div id="zones"></div>'
-    "<h2>" + t("hub.display.window") + '</h2><div id="windows"></div></section></main>',
-    _DISPLAY_SCRIPT.replace("__TEXTS__", _texts("hub.display.")),
-    _DISPLAY_STYLE,
 )

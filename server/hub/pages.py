@@ -23,7 +23,8 @@ from shared.errors import Refused
 from shared.protocol import VERSION, encode
 from shared.texts import t
 
-from .html import DISPLAY_PAGE, TICKET_PAGE, page
+from .board import board_page, hall_info, say, unknown_ticket_page
+from .html import TICKET_PAGE, page
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -82,7 +83,11 @@ class Pages:
         if path == "/healthz":
             return self._health()
         if path == "/display":
-            return html_response(200, DISPLAY_PAGE)
+            return html_response(200, board_page(self.hub.config))
+        if path == "/display/hall.json":
+            return json_response(200, hall_info(self.hub.config))
+        if path == "/display/say.wav":
+            return respond(*say(urlsplit(request.path).query), cache=True)
         if path in ("/monitor", "/monitor.json", "/reports", "/reports.xlsx"):  # admin pages
             from server.reports.pages import serve
 
@@ -127,7 +132,9 @@ class Pages:
     def _ticket(self, code: str, json_wanted: bool) -> Response:
         view = self.hub.ticket_by_code(code)
         if view is None:
-            return not_found(json_wanted)
+            if json_wanted:
+                return not_found(json_wanted)
+            return html_response(404, unknown_ticket_page())
         if json_wanted:
             return json_response(200, {"ok": True, "ticket": view})
         return html_response(
