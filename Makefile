@@ -15,16 +15,20 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	sh scripts/system-packages run
-	$(BIN)/onetrip demo --headless
+	$(BIN)/onetrip demo
 
 test: $(STAMP)
 	sh scripts/system-packages test
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# mypy --strict over the layers that pass it cleanly (the engine and shared first).
+TYPED := server/engine shared server/hub server/hall.py server/store.py server/cli.py onetrip
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict $(TYPED)
 
 bench: $(STAMP)
 	$(BIN)/onetrip bench

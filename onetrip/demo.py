@@ -24,9 +24,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from server.hub.process import free_port
 from shared.config import HallConfig, load_config
 from shared.sample import write_hall
 from shared.sim import STOP_BOARDS, DemoDir
+
+from . import demo_apps
 
 # A well-run hall: citizens arrive at about four fifths of what the staffed windows can serve.
 # (余姚's whole hall took about 85 cases an hour in October 2018, over some 35 window groups;
@@ -51,13 +54,15 @@ KIOSKS = ("kiosk-1", "kiosk-2")
 BOARDS = ("display-hall", "display-2f")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="run a whole demo hall (server, kiosks, windows, boards)")
     p.add_argument(
         "--headless",
         action="store_true",
-        help="no windows on screen: every part runs as a protocol client",
+        help="no windows on screen: every part runs as a protocol client (the default "
+        "where there is no display)",
     )
+    p.add_argument("--no-browser", action="store_true", help="do not open the web pages")
     p.add_argument(
         "--for",
         dest="seconds",
@@ -79,12 +84,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_until(check: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -102,7 +101,7 @@ def port_open(port: int) -> bool:
 
 def healthy(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=1) as r:
-        return r.status == 200
+        return bool(r.status == 200)
 
 
 class Processes:
@@ -110,7 +109,9 @@ class Processes:
         self.demo = demo
         self.running: dict[str, subprocess.Popen[bytes]] = {}
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         """``python ARGS`` as a process of its own, logging to ``logs/NAME.log``. Each child is
         in a process group of its own: a Ctrl-C in the terminal reaches the demo alone, which
         then stops the children in order (kiosks and windows, then boards, then the server)."""
@@ -122,7 +123,12 @@ class Processes:
             options["start_new_session"] = True
         try:
             proc = subprocess.Popen(
-                [sys.executable, *args], stdout=log, stderr=log, cwd=self.demo.path, **options
+                [sys.executable, *args],
+                stdout=log,
+                stderr=log,
+                cwd=self.demo.path,
+                env=env,
+                **options,
             )
         finally:
             log.close()  # the child has its own copy
@@ -209,8 +215,16 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
     )
     procs = Processes(demo)
     print(f"onetrip 演示大厅 / demo hall in {path}")
-    if not args.headless:  # the kiosk, caller and display windows come with their own apps
-        print("  本版本尚无界面程序，以无界面方式运行 / no Qt apps in this version yet: headless")
+    gui = not args.headless
+    if gui and (reason := _no_display()):
+        print(f"  {reason}")
+        print("  以无界面方式运行 / running headless (--headless)")
+        gui = False
+    # On screen: kiosk-1, window 3's caller, the board and window 3's screen are the real apps;
+    # the rest of the hall (kiosk-2, the other windows) is simulated around them.
+    kiosks = KIOSKS[1:] if gui else KIOSKS
+    boards = () if gui else BOARDS
+    desks = {w: s for w, s in DESKS.items() if not (gui and s == demo_apps.STAFF)}
     try:
         procs.start(
             "server",
@@ -228,7 +242,7 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
         )
         wait_until(lambda: healthy(f"http://127.0.0.1:{port}/healthz"), 30, "the hall server")
         printers = {}
-        for kiosk in KIOSKS:
+        for kiosk in (*KIOSKS, "window"):
             printers[kiosk] = free_port()
             procs.start(
                 f"printer-{kiosk}",
@@ -243,24 +257,24 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
                 "--out",
                 str(path / "receipts"),
             )
-        for kiosk in KIOSKS:
+        for kiosk in (*KIOSKS, "window"):
             wait_until(lambda p=printers[kiosk]: port_open(p), 30, f"the printer of {kiosk}")
-        for board in BOARDS:
+        for board in boards:
             procs.start(board, "-m", "display.autopilot", str(path), url, board)
-        groups = [list(DESKS.items())[i::3] for i in range(3)]
+        groups = [list(desks.items())[i::3] for i in range(3)]
         for i, group in enumerate(groups):
-            desks = [f"--desk={w}={s}" for w, s in group]
+            flags = [f"--desk={w}={s}" for w, s in group]
             procs.start(
                 f"windows-{i + 1}",
                 "-m",
                 "caller.autopilot",
                 str(path),
                 url,
-                *desks,
+                *flags,
                 f"--speed={args.speed}",
                 f"--seed={i + 1}",
             )
-        for i, kiosk in enumerate(KIOSKS):
+        for i, kiosk in enumerate(kiosks):
             procs.start(
                 kiosk,
                 "-m",
@@ -269,8 +283,8 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
                 url,
                 kiosk,
                 f"tcp://127.0.0.1:{printers[kiosk]}",
-                f"--rate={rate / len(KIOSKS)}",
-                f"--kiosks={len(KIOSKS)}",
+                f"--rate={rate / len(kiosks)}",
+                f"--kiosks={len(kiosks)}",
                 f"--index={i}",
                 f"--seed={i + 11}",
                 f"--mix={mix}",
@@ -278,7 +292,10 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
         print(f"  大厅服务器 hub: {url}   综合屏 board: http://127.0.0.1:{port}/display")
         print(f"  小票 receipts: {path / 'receipts'}   ({args.speed:g}× speed; Ctrl-C stops)")
         print(f"  每小时约{hourly:.0f}人取号 / about {hourly:.0f} arrivals an hour (hall time)")
-        if not run(demo, procs, args.seconds):
+        if gui:
+            urls = {k: f"tcp://127.0.0.1:{p}" for k, p in printers.items()}
+            start_apps(procs, demo, url, urls, browser=not args.no_browser)
+        if not run(demo, procs, args.seconds, watch=demo_apps.APPS if gui else ()):
             procs.stop_all()
             print(_server_gone(procs.dead("server"), path), file=sys.stderr)
             return 1
@@ -289,11 +306,62 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
         procs.stop_all()
         return 1
     demo.stop()
-    failed = procs.wait([*KIOSKS, "windows-1", "windows-2", "windows-3"], 30)
+    failed = procs.wait([*kiosks, "windows-1", "windows-2", "windows-3"], 30)
     demo.stop(STOP_BOARDS)
-    failed += procs.wait(list(BOARDS), 15)
+    failed += procs.wait(list(boards), 15)
     procs.stop_all()
-    return report(demo, args.speed, failed)
+    return report(demo, args.speed, failed, kiosks, boards)
+
+
+def _no_display() -> str | None:
+    """Why no app window can open here, or None; asked without loading Qt."""
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return "QT_QPA_PLATFORM=offscreen：没有屏幕 / no screen"
+    if sys.platform in ("win32", "darwin"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "没有可用的显示器（未设置 DISPLAY）/ no display (DISPLAY is not set)"
+
+
+def start_apps(
+    procs: Processes, demo: DemoDir, url: str, printers: dict[str, str], browser: bool = True
+) -> None:
+    """The real Qt apps, each in its slot of the screen."""
+    configs = demo_apps.write_configs(demo, url, printers)
+    slots = demo_apps.layout(*demo_apps.screen_geometry())
+    envs = demo_apps.environments(slots)
+    voice = demo_apps.audio_output()
+    for name, argv in demo_apps.commands(configs, voice).items():
+        procs.start(name, *argv, env=envs[name])
+    pin = demo.pins()[demo_apps.STAFF]
+    print(
+        f"  窗口{demo_apps.WINDOW}呼叫器：工号 {demo_apps.STAFF}（王丽）密码 {pin} / window "
+        f"{demo_apps.WINDOW}'s caller: staff {demo_apps.STAFF}, PIN {pin}"
+    )
+    if not voice:
+        print("  本机没有声音输出：综合屏不播报 / no audio output here: the board is silent")
+    print("  关闭综合屏即停止演示 / closing the board stops the demo")
+    http = url.replace("ws://", "http://", 1)
+    monitor = f"{http}/monitor?device=admin&token={demo.tokens()['admin']}"
+    print(f"  网页综合屏 web board: {http}/display   大厅经理 monitor: {monitor}")
+    if browser:
+        _open_browser([f"{http}/display", monitor])
+
+
+def _open_browser(urls: list[str]) -> None:
+    """The web board and the monitor in the desktop's browser, where there is one (never as
+    root on Linux, where browsers refuse to run)."""
+    import webbrowser
+
+    if sys.platform.startswith("linux") and os.geteuid() == 0:
+        return
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return
+    for url in urls:
+        browser.open_new(url)
 
 
 def _server_gone(code: int | None, path: Path) -> str:
@@ -303,15 +371,21 @@ def _server_gone(code: int | None, path: Path) -> str:
     )
 
 
-def run(demo: DemoDir, procs: Processes, seconds: float | None) -> bool:
-    """Print progress every 10 s until ``seconds`` have passed (or Ctrl-C); False as soon as
-    the hall server has died, which no part of the demo can go on without."""
+def run(
+    demo: DemoDir, procs: Processes, seconds: float | None, watch: tuple[str, ...] = ()
+) -> bool:
+    """Print progress every 10 s until ``seconds`` have passed, Ctrl-C, or the board of the
+    ``watch``ed apps is closed; False as soon as the hall server has died, which no part of
+    the demo can go on without."""
     start = time.monotonic()
     next_line = start + 10
     while seconds is None or time.monotonic() - start < seconds:
         time.sleep(0.2)
         if procs.dead("server") is not None:
             return False
+        if "board" in watch and procs.dead("board") is not None:
+            print("  综合屏已关闭，演示停止 / the board was closed: the demo stops")
+            return True
         if time.monotonic() >= next_line:
             next_line += 10
             issued, served, waiting = progress(demo)
@@ -331,7 +405,13 @@ def progress(demo: DemoDir) -> tuple[int, int, int]:
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
-def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
+def report(
+    demo: DemoDir,
+    speed: float,
+    failed: list[str],
+    kiosks: tuple[str, ...] = KIOSKS,
+    boards: tuple[str, ...] = BOARDS,
+) -> int:
     """Print the summary and return 0 only if the hall behaved."""
     config = load_config(demo.config)
     db = sqlite3.connect(f"file:{demo.db}?mode=ro", uri=True)
@@ -344,7 +424,7 @@ def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
     }
     problems: list[str] = [f"process {name} failed (see logs/{name}.log)" for name in failed]
 
-    acked = [r["id"] for k in KIOSKS for r in demo.read(f"issued-{k}.jsonl")]
+    acked = [r["id"] for k in kiosks for r in demo.read(f"issued-{k}.jsonl")]
     lost = [t for t in acked if t not in tickets]
     if lost:
         problems.append(f"{len(lost)} acknowledged tickets are not in the hall: {lost[:3]}")
@@ -359,7 +439,7 @@ def report(demo: DemoDir, speed: float, failed: list[str]) -> int:
         r[0] for r in db.execute("SELECT seq FROM events WHERE type IN ('called', 'recalled')")
     }
     seen = {}
-    for board in BOARDS:
+    for board in boards:
         seen[board] = {r["seq"] for r in demo.read(f"calls-{board}.jsonl")}
         if seen[board] != calls:
             missing = len(calls - seen[board])

@@ -58,7 +58,7 @@ def refused(key: str, e: HubError, **params: object) -> str:
     return f"{zh} / {en}"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("admin", help=say("ops.help.admin"))
     p.add_argument("--url", default="ws://127.0.0.1:8765/ws", help="the hall server's websocket")
     p.add_argument("--device", default="admin", help="the admin device's id (default admin)")

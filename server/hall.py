@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from shared import commands as c
-from shared.config import HallConfig
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 
 from .engine import Engine, HallState
 from .engine import events as ev
@@ -184,7 +184,7 @@ class Hall:
         batch.written = True
         return batch
 
-    def earlier(self, op: str, origin: Origin) -> Result | Refused | None:
+    def first_reply(self, op: str, origin: Origin) -> Result | Refused | None:
         """The first reply when ``origin``'s request id was done before (committed), so that
         a retry is answered as the first time even where the state has moved on since."""
         first = self._replies.get((origin.device, origin.request_id)) if origin.request_id else None

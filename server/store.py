@@ -7,8 +7,9 @@ counters and the request id's reply are committed together or not at all. WAL mo
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from typing import Any
 import sqlite_utils
 
 from shared import jsoncodec
-from shared.config import HallConfig
 from shared.domain import FINAL, Status
+from shared.hallconfig import HallConfig
 
 from .engine import events as ev
 from .engine.state import Card, Case, HallState, Ticket, Window
@@ -64,14 +65,13 @@ _TABLES: dict[str, tuple[type, str]] = {
     "card": (Card, "cards"),
     "case": (Case, "cases"),
 }
-_KEYS = {"tickets": "id", "windows": "number", "cards": "number", "cases": "id"}
 _JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
 _dumps = jsoncodec.dumps
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["events"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("events").create(
         {
             "seq": int,
             "at": float,
@@ -83,11 +83,11 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="seq",
     )
-    db["requests"].create(
+    db.table("requests").create(
         {"device": str, "request_id": str, "op": str, "seq": int, "at": float, "reply": str},
         pk=("device", "request_id"),
     )
-    db["tickets"].create(
+    db.table("tickets").create(
         {
             "id": str,
             "day": str,
@@ -124,10 +124,10 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["tickets"].create_index(["day", "zone"])
-    db["tickets"].create_index(["code"], unique=True)
-    db["tickets"].create_index(["status"])
-    db["windows"].create(
+    db.table("tickets").create_index(["day", "zone"])
+    db.table("tickets").create_index(["code"], unique=True)
+    db.table("tickets").create_index(["status"])
+    db.table("windows").create(
         {
             "number": int,
             "status": str,
@@ -140,7 +140,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="number",
     )
-    db["cards"].create(
+    db.table("cards").create(
         {
             "number": int,
             "case": str,
@@ -158,7 +158,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="number",
     )
-    db["cases"].create(
+    db.table("cases").create(
         {
             "id": str,
             "zone": str,
@@ -247,19 +247,14 @@ class Store:
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
 
-    def commit(self, state: HallState, records: list[Record], requests: list[Reply] = ()) -> None:
-        """Write ``records``, the rows ``state`` marks dirty and the requests' replies at once.
-
-        Raises ``StaleState`` when another writer has been here, ``StoreError`` for any other
-        failure; either way nothing of it stays in the file.
-        """
-        self.write(state, records, requests)
-        self.sync()
-
-    def write(self, state: HallState, records: list[Record], requests: list[Reply] = ()) -> None:
-        """The first half of ``commit``: everything written in a transaction left open, which
-        ``sync`` makes durable. ``sync`` may run on another thread (the hub's fsync does not
-        hold up its event loop); nothing else may use the connection in between."""
+    def write(
+        self, state: HallState, records: list[Record], requests: Sequence[Reply] = ()
+    ) -> None:
+        """Write ``records``, the rows ``state`` marks dirty and the requests' replies in a
+        transaction left open, which ``sync`` makes durable (raises ``StaleState`` when
+        another writer has been here, ``StoreError`` for any other failure; either way
+        nothing of it stays in the file). ``sync`` may run on another thread (the hub's fsync
+        does not hold up its event loop); nothing else may use the connection in between."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -288,7 +283,7 @@ class Store:
             raise StoreError(str(e)) from e
         self.last_seq = self._written
 
-    def _write(self, state: HallState, records: list[Record], requests: list[Reply]) -> None:
+    def _write(self, state: HallState, records: list[Record], requests: Sequence[Reply]) -> None:
         self.conn.executemany(
             "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -318,7 +313,7 @@ class Store:
 
     def _write_dirty(self, state: HallState) -> None:
         rows: dict[str, list[tuple[Any, ...]]] = {}
-        sources = {
+        sources: dict[str, dict[Any, Any]] = {
             "ticket": state.tickets,
             "window": state.windows,
             "card": state.cards,
@@ -342,7 +337,7 @@ class Store:
     @staticmethod
     def _columns(table: str) -> list[str]:
         cls = next(c for c, t in _TABLES.values() if t == table)
-        return list(cls.__dataclass_fields__) + (["trips"] if table == "cases" else [])
+        return [f.name for f in dataclasses.fields(cls)] + (["trips"] if table == "cases" else [])
 
     def _upsert_sql(self, table: str) -> str:
         columns = self._columns(table)

@@ -428,9 +428,9 @@ class HubClient:
         task.add_done_callback(self._tasks.discard)
 
 
-def _error_of(body: bytes | None) -> HubError | None:
+def _error_of(body: bytes | bytearray | None) -> HubError | None:
     try:
-        data = jsoncodec.loads(body or b"")
+        data = jsoncodec.loads(bytes(body or b""))
         return HubError.from_reply(data["error"])
     except (ValueError, KeyError, TypeError):
         return None

@@ -258,7 +258,7 @@ def build(cls: type[T], fields: dict[str, Any]) -> T:
 
     Unknown fields, missing fields and wrong types are refused with ``bad_request``.
     """
-    required, hints = _shape(cls)
+    required, hints = _shape(cls)  # type: ignore[arg-type]  # a class is hashable
     unknown = sorted(set(fields) - hints.keys())
     if unknown:
         raise Refused("bad_request", detail=f"unknown field {unknown[0]}")

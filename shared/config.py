@@ -1,7 +1,9 @@
-"""The hall configuration: one TOML file, loaded into frozen dataclasses.
+"""The hall configuration's loader: one TOML file (and the secret from the environment or its
+file) read and checked into the frozen dataclasses of ``shared.hallconfig``.
 
 ``load_config`` either returns a complete, consistent ``HallConfig`` or raises ``ConfigError``
-listing every problem (file, key, reason) — a server never starts half-configured.
+listing every problem (file, key, reason) — a server never starts half-configured. The
+dataclasses are importable from here too; the engine imports them from ``shared.hallconfig``.
 """
 
 from __future__ import annotations
@@ -10,115 +12,34 @@ import os
 import re
 import sys
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .hallconfig import Device, HallConfig, Matter, Policy, Staff, WindowConfig, Zone
 from .hours import WEEKDAYS, Hours, Period
+from .protocol import DEVICE_ROLES as ROLES
 from .security import is_pin_hash, is_token_hash
 from .tomlreader import ConfigIssue, TomlReader
 
-ROLES = ("kiosk", "caller", "display", "bridge", "admin")
+__all__ = [  # the dataclasses are importable from here too
+    "ROLES",
+    "SECRET_ENV",
+    "ConfigError",
+    "Device",
+    "HallConfig",
+    "Matter",
+    "Policy",
+    "Staff",
+    "WindowConfig",
+    "Zone",
+    "load_config",
+    "parse_config",
+    "read_toml",
+]
+
 SECRET_ENV = "ONETRIP_HALL_SECRET"
-
-
-@dataclass(frozen=True)
-class Matter:
-    id: str
-    name: str
-    name_en: str = ""
-    service_minutes: float = 10.0
-    daily_limit: int | None = None
-    slot_limit: int | None = None
-
-
-@dataclass(frozen=True)
-class Zone:
-    id: str
-    name: str
-    prefix: str
-    name_en: str = ""
-    noon_duty: bool = False
-    matters: dict[str, Matter] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Window:
-    number: int
-    zones: dict[str, float]  # zone id -> weight
-    name: str = ""
-    printer: str | None = None
-
-
-@dataclass(frozen=True)
-class Staff:
-    id: str
-    name: str
-    pin_hash: str
-    phone: str = ""
-    backup: str | None = None
-
-
-@dataclass(frozen=True)
-class Device:
-    id: str
-    role: str
-    token_hash: str
-    windows: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Policy:
-    priority_kinds: tuple[str, ...] = ("elderly", "disabled", "pregnant", "military")
-    priority_run: int = 2
-    recall_limit: int = 3
-    requeue_penalty: int = 3
-    requeue_limit: int = 1
-    issue_cutoff_minutes: int = 30
-    appointment_early_minutes: int = 15
-    slot_minutes: int = 60
-    card_valid_days: int = 30
-    # reports and the hall monitor
-    service_level_minutes: int = 30  # a wait longer than this misses the service level
-    alarm_wait_minutes: int = 30  # a zone's longest current wait that raises an alarm
-    alarm_queue_length: int = 30  # tickets waiting in a zone that raise an alarm
-    alarm_pause_minutes: int = 15  # a window paused longer than this raises an alarm
-    rectify_working_days: int = 5  # a 差评 is to be put right within this many working days
-
-
-@dataclass(frozen=True)
-class HallConfig:
-    name: str
-    timezone: str
-    secret: bytes
-    zones: dict[str, Zone]
-    windows: dict[int, Window]
-    staff: dict[str, Staff] = field(default_factory=dict)
-    devices: dict[str, Device] = field(default_factory=dict)
-    policy: Policy = field(default_factory=Policy)
-    hours: Hours = field(default_factory=Hours)
-    name_en: str = ""
-    public_url: str = "http://127.0.0.1:8765"
-    public_board: bool = True
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def zone_of_prefix(self, prefix: str) -> Zone | None:
-        return next((z for z in self.zones.values() if z.prefix == prefix), None)
-
-    @cached_property
-    def zone_windows(self) -> dict[str, tuple[int, ...]]:
-        """The windows serving each zone: every issue's wait estimate needs them, and the
-        config does not change (a frozen instance; ``replace`` makes a new one)."""
-        return {
-            zone: tuple(n for n, w in self.windows.items() if zone in w.zones)
-            for zone in self.zones
-        }
 
 
 class ConfigError(Exception):
@@ -262,8 +183,8 @@ def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:
     return zones
 
 
-def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, Window]:
-    windows: dict[int, Window] = {}
+def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict[int, WindowConfig]:
+    windows: dict[int, WindowConfig] = {}
     for i, w in enumerate(r.array(raw, "windows", required=True)):
         key = f"windows[{i}]"
         number = r.count(w, f"{key}.number", None, low=1)
@@ -280,7 +201,7 @@ def _windows(r: TomlReader, raw: dict[str, Any], zones: dict[str, Zone]) -> dict
             weights[zid] = r.number(served, f"{key}.zones.{zid}", 1.0, low=0.01)
         if not served:
             r.fail(f"{key}.zones", "a window must serve at least one zone")
-        windows[number] = Window(
+        windows[number] = WindowConfig(
             number=number,
             zones=weights,
             name=r.text(w, f"{key}.name", ""),
@@ -308,15 +229,17 @@ def _staff(r: TomlReader, raw: dict[str, Any]) -> dict[str, Staff]:
             backup=r.text(s, f"{key}.backup", "") or None,
         )
         r.unknown(s, f"{key}.", {"id", "name", "phone", "pin_hash", "backup"})
-    for i, s in enumerate(staff.values()):
-        if s.backup and s.backup not in staff:
-            r.fail(f"staff[{i}].backup", f"no staff member '{s.backup}'")
-        elif s.backup == s.id:
+    for i, person in enumerate(staff.values()):
+        if person.backup and person.backup not in staff:
+            r.fail(f"staff[{i}].backup", f"no staff member '{person.backup}'")
+        elif person.backup == person.id:
             r.fail(f"staff[{i}].backup", "a staff member cannot back up themselves")
     return staff
 
 
-def _devices(r: TomlReader, raw: dict[str, Any], windows: dict[int, Window]) -> dict[str, Device]:
+def _devices(
+    r: TomlReader, raw: dict[str, Any], windows: dict[int, WindowConfig]
+) -> dict[str, Device]:
     devices: dict[str, Device] = {}
     for i, d in enumerate(r.array(raw, "devices")):
         key = f"devices[{i}]"

@@ -86,6 +86,3 @@ class Hours:
         if not noon_duty and on_noon and self.periods_on(local.date()):
             return "zone_closed"
         return "closed"
-
-
-ALWAYS_OPEN = Hours(weekly={d: (Period(0, 24 * 60),) for d in range(7)})

@@ -18,7 +18,6 @@ from typing import Any, ClassVar
 
 from . import commands as c
 from . import jsoncodec
-from .config import ROLES as DEVICE_ROLES  # the hub knows the roles the hall config accepts
 from .errors import Refused
 
 VERSION = 1
@@ -27,6 +26,8 @@ MAX_ID = 64  # characters in a request id
 MAX_TOPICS = c.MAX_LIST  # topics one connection may hold, and so in one subscribe
 
 # Roles: the device roles of the hall config, and a connection that has shown no credentials.
+# The roles a device can have: a protocol concept; the hall config checks its devices against it.
+DEVICE_ROLES = ("kiosk", "caller", "display", "bridge", "admin")
 ANONYMOUS = "anonymous"
 ROLES = (ANONYMOUS, *DEVICE_ROLES)
 
@@ -163,9 +164,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 assert set(PERMISSIONS) == set(ALL_OPS), "every op needs a row in the role table"
 
-# Ops a connection may send before it has authenticated (header or ``auth``).
-ANONYMOUS_OPS = frozenset(op for op, roles in PERMISSIONS.items() if ANONYMOUS in roles)
-
 
 def allowed(role: str, op: str) -> bool:
     return role in PERMISSIONS.get(op, frozenset())
@@ -248,10 +246,6 @@ def ok(request_id: Any, result: dict[str, Any]) -> dict[str, Any]:
 
 def error(request_id: Any, refusal: Refused) -> dict[str, Any]:
     return {"re": request_id, "ok": False, "error": refusal.to_dict()}
-
-
-def push(event: str, seq: int, prev: int, **payload: Any) -> dict[str, Any]:
-    return {"event": event, "seq": seq, "prev": prev, **payload}
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ class TomlReader:
         def check(v: int) -> str | None:
             return None if v >= low else f"must be at least {low}"
 
-        return self._get(table, key, default, int, "a whole number", check)
+        value: int | None = self._get(table, key, default, int, "a whole number", check)
+        return value
 
     def integer(
         self, table: dict[str, Any], key: str, default: int | None, low: int, high: int
@@ -102,7 +103,8 @@ class TomlReader:
         def check(v: int) -> str | None:
             return None if low <= v <= high else f"{v} is out of range {low}..{high}"
 
-        return self._get(table, key, default, int, "a whole number", check)
+        value: int | None = self._get(table, key, default, int, "a whole number", check)
+        return value
 
     def number(self, table: dict[str, Any], key: str, default: float, low: float = 0) -> float:
         def check(v: float) -> str | None:

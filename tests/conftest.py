@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support import PIN, make_config
 
-from shared.config import HallConfig
+from shared.hallconfig import HallConfig
 from shared.sample import render
 
 

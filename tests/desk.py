@@ -9,8 +9,8 @@ from support import at
 
 from server.engine import Engine
 from shared import commands as c
-from shared.config import HallConfig
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 
 
 class Desk:

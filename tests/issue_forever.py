@@ -20,7 +20,9 @@ def main() -> None:
     zones = itertools.cycle(sorted(config.zones))
     for n in itertools.count():
         reply = hall.handle(c.Issue(zone=next(zones)), Origin("kiosk-1", "", f"{sys.argv[3]}-{n}"))
-        print("ACK", reply.reply["ticket"]["id"], flush=True)
+        # one write: a kill between "ACK" and the id would leave a torn line
+        sys.stdout.write(f"ACK {reply.reply['ticket']['id']}\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

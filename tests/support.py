@@ -1,25 +1,21 @@
-"""Helpers for every test folder: the sample hall, hall-local times, and a hub process."""
+"""Helpers for every test folder: the sample hall, hall-local times, and a hub process
+(``server.hub.process.HubProcess``, the one way every program starts a hall server)."""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import time
 import tomllib
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Self
 from zoneinfo import ZoneInfo
 
+from server.hub.process import HubProcess, free_port
 from shared.config import HallConfig, parse_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 SECRET = b"test-secret-0123456789abcdef0123456789"
 PIN = "123456"
-ROOT = Path(__file__).resolve().parents[1]  # the checkout: `python -m server.hub` runs from here
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
+__all__ = ["PIN", "ROOT", "SECRET", "TZ", "HubProcess", "at", "free_port", "make_config"]
 
 
 def at(day: int = 24, hour: int = 9, minute: int = 0, second: float = 0, month: int = 11) -> float:
@@ -38,87 +34,3 @@ def make_config(text: str, **changes: object) -> HallConfig:
         else:
             raw[key] = value
     return parse_config(raw, secret=SECRET)
-
-
-class HubProcess:
-    """``onetrip server`` in a subprocess on 127.0.0.1; ``start()`` waits for its "listening"
-    line and keeps the port it reports (``port=0``: any free one, the same one on restart).
-
-    Its log (stderr) goes to ``log_path``, ``<db>.log`` unless a subclass sets another, and
-    not to a pipe: nobody reads one, and a long-lived server would block once it is full."""
-
-    def __init__(
-        self, config_path: Path, db: Path, port: int = 0, extra: Sequence[str] = ()
-    ) -> None:
-        self.config_path, self.db, self.port, self.extra = config_path, db, port, tuple(extra)
-        self.log_path = db.with_name(db.name + ".log")
-        self.proc: subprocess.Popen[str] | None = None
-
-    def _stderr(self) -> IO[str]:
-        """Where the server's log goes: an open file, closed here once the child has it."""
-        return self.log_path.open("a", encoding="utf-8")  # appended to across restarts
-
-    def _exit_report(self) -> str:
-        """What to say when the server ends before it listens: its exit code and log tail."""
-        assert self.proc is not None
-        code = self.proc.wait()
-        return f"{code} {self.log_path.read_text(encoding='utf-8', errors='replace')[-2000:]}"
-
-    def start(self, timeout: float = 15.0) -> Self:
-        stderr = self._stderr()
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "server.hub", "--config", str(self.config_path),
-                 "--db", str(self.db), "--host", "127.0.0.1", "--port", str(self.port),
-                 *self.extra],
-                cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True,
-                stdout=subprocess.PIPE, stderr=stderr,
-            )  # fmt: skip
-        finally:
-            stderr.close()  # the child has its own copy
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError(f"server exited: {self._exit_report()}")
-            m = re.search(r"listening on ws://[\d.]+:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                return self
-        raise TimeoutError("the server did not report its port")
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def db_uri(self) -> str:
-        """The hall database, read-only, for sqlite3.connect(..., uri=True)."""
-        return f"file:{self.db}?mode=ro"
-
-    def kill(self) -> None:
-        """SIGKILL: nothing is flushed on the way out."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def stop(self) -> int:
-        """SIGTERM, and SIGKILL if it has not ended in 10 s; its exit code."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                return self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                return self.proc.wait(5)
-        return self.proc.returncode if self.proc else 0
-
-    def restart(self) -> Self:
-        """Stop and start again on the same port and database."""
-        self.stop()
-        return self.start()

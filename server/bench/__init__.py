@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from caller.bench import bench as caller
+from server.hub.process import HubProcess
 from server.reports.bench import bench as reports_bench
 from voice.bench import bench as voice
 
@@ -46,7 +46,7 @@ RATES = ["kiosk=100000", "caller=100000", "display=100000"]
 BOARDS, BOARD_PROCESSES = 100, 4
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="measure the hall server (fan-out, throughput, busy day)")
     p.add_argument(
         "which", nargs="*", metavar="BENCH", help="bare, fanout, throughput, busyday (default: all)"
@@ -71,34 +71,16 @@ class Server:
     """``onetrip server`` in its own process on a fresh database."""
 
     def __init__(self, folder: Path) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        folder = folder.resolve()  # the server runs from the checkout
         (folder / "hall.db").unlink(missing_ok=True)
-        self.log = (folder / "server.log").open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "onetrip.cli",
-                "server",
-                "--config",
-                str(folder / "hall.toml"),
-                "--db",
-                str(folder / "hall.db"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                *[f"--rate={r}" for r in RATES],
-            ],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
+        self.process = HubProcess(
+            folder / "hall.toml", folder / "hall.db", extra=[f"--rate={r}" for r in RATES]
         )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().decode()
-        if "listening" not in line:
-            raise RuntimeError(f"the server did not start: see {folder / 'server.log'}")
+        self.process.log_path = folder / "server.log"
+        self.process.start()
+        assert self.process.proc is not None
+        self.proc = self.process.proc
+        self.port = self.process.port
         self.url = f"ws://127.0.0.1:{self.port}"
 
     def health(self) -> dict[str, Any]:
@@ -116,12 +98,7 @@ class Server:
         return kib / 1024
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        self.process.stop()
 
 
 def load(folder: Path, url: str, *args: str) -> subprocess.Popen[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared import commands as c
-from shared.config import HallConfig
+from shared.hallconfig import HallConfig
 
 from . import events as ev
 from .rules import decide, open_day

@@ -44,6 +44,13 @@ def from_json(data: dict[str, Any]) -> Event:
     return cls(**data)
 
 
+def _release_card(state: HallState, ticket: Ticket) -> None:
+    """The ticket's 续办 card is free for its next visit once this one is over."""
+    if ticket.card is not None and state.cards[ticket.card].ticket == ticket.id:
+        state.cards[ticket.card].ticket = None
+        state.touch("card", ticket.card)
+
+
 def _window_idle(state: HallState, number: int) -> None:
     window = state.windows[number]
     window.ticket = None
@@ -68,9 +75,7 @@ class DayOpened(Event):
         for tid in self.expired:
             ticket = state.tickets[tid]
             state.set_status(ticket, Status.EXPIRED)
-            if ticket.card is not None and state.cards[ticket.card].ticket == tid:
-                state.cards[ticket.card].ticket = None
-                state.touch("card", ticket.card)
+            _release_card(state, ticket)
         for window in state.windows.values():
             if window.ticket in self.expired:
                 _window_idle(state, window.number)
@@ -211,9 +216,7 @@ class Finished(Event):
         state.served[t.zone] = [count + 1, seconds + at - (t.started_at or at)]
         _window_idle(state, self.window)
         state.windows[self.window].last_finished = self.ticket
-        if t.card is not None and state.cards[t.card].ticket == t.id:
-            state.cards[t.card].ticket = None
-            state.touch("card", t.card)
+        _release_card(state, t)
         if self.case_done and t.case in state.cases:
             state.cases[t.case].done_at = at
             state.touch("case", t.case)
@@ -276,9 +279,7 @@ class _Ended(Event):
             if t.id in window.suspended:
                 window.suspended.remove(t.id)
                 state.touch("window", window.number)
-        if t.card is not None and state.cards[t.card].ticket == t.id:
-            state.cards[t.card].ticket = None
-            state.touch("card", t.card)
+        _release_card(state, t)
         state.set_status(t, self.status)
         state.settle(t)
 

@@ -13,8 +13,8 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from shared.config import HallConfig
 from shared.domain import Kind
+from shared.hallconfig import HallConfig
 
 from .state import HallState, Ticket, Window, line_of
 

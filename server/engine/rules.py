@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import commands as c
-from shared.config import HallConfig
-from shared.domain import FINAL, Kind, Status, WindowStatus
+from shared.domain import FINAL, RATING_LEVELS, Kind, Status, WindowStatus
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 from shared.security import card_code, read_card_code, ticket_code
 
 from . import events as e
@@ -423,7 +423,7 @@ def cancel(state: HallState, config: HallConfig, cmd: c.Cancel, now: float) -> l
 
 @rule(c.Evaluate)
 def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float) -> list[e.Event]:
-    if not 1 <= cmd.level <= 5:
+    if cmd.level not in RATING_LEVELS:
         raise Refused("bad_rating")
     if cmd.ticket is not None:
         ticket = find_ticket(state, cmd.ticket)

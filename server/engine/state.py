@@ -2,16 +2,18 @@
 
 It holds today's tickets, the windows, the cards and the open cases. Older tickets live only in
 the store. ``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that
-"call next" looks at who waits, not at the whole day.
+"call next" looks at who waits, not at the whole day; ``by_code`` finds a ticket by the code of
+its QR.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Self
 
-from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status, WindowStatus
+from shared.hallconfig import HallConfig
 
 
 class _Row:
@@ -20,6 +22,17 @@ class _Row:
     hall commits, so they read ``__dict__`` instead of going through ``dataclasses``."""
 
     _lists: tuple[str, ...] = ()
+    _enums: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # columns stored as their value
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Self:
+        """The object a stored row (or an event's copy of it) describes."""
+        data = {f.name: row[f.name] for f in fields(cls)}  # type: ignore[arg-type]
+        for name, enum in cls._enums:
+            data[name] = enum(data[name])
+        for name in cls._lists:
+            data[name] = list(data[name] or [])
+        return cls(**data)
 
     def row(self) -> dict[str, Any]:
         row = dict(self.__dict__)
@@ -38,6 +51,7 @@ class _Row:
 @dataclass
 class Ticket(_Row):
     _lists = ("quota",)
+    _enums = (("kind", Kind), ("status", Status))
 
     id: str  # 20261122-A001: unique for ever
     day: str  # hall-local date, ISO
@@ -72,13 +86,6 @@ class Ticket(_Row):
     rating: int | None = None
     note: str = ""
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Ticket:
-        data = {f.name: row[f.name] for f in fields(cls)}
-        data["kind"], data["status"] = Kind(data["kind"]), Status(data["status"])
-        data["quota"] = list(data["quota"] or [])
-        return cls(**data)
-
 
 def line_of(ticket: Ticket) -> str:
     """Which line of its zone's queue a ticket stands in when nobody routed it."""
@@ -90,6 +97,7 @@ def line_of(ticket: Ticket) -> str:
 @dataclass
 class Window(_Row):
     _lists = ("suspended",)
+    _enums = (("status", WindowStatus),)
 
     number: int
     status: WindowStatus = WindowStatus.LOGGED_OUT
@@ -99,13 +107,6 @@ class Window(_Row):
     pause_reason: str = ""
     priority_run: int = 0  # priority calls in a row
     last_finished: str | None = None  # what the evaluator rates
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Window:
-        data = {f.name: row[f.name] for f in fields(cls)}
-        data["status"] = WindowStatus(data["status"])
-        data["suspended"] = list(data["suspended"] or [])
-        return cls(**data)
 
 
 @dataclass
@@ -130,12 +131,6 @@ class Card(_Row):
     def label(self) -> str:
         return f"XB{self.number:06d}"
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Card:
-        data = {f.name: row[f.name] for f in fields(cls)}
-        data["tips"] = list(data["tips"] or [])
-        return cls(**data)
-
 
 @dataclass
 class Case(_Row):
@@ -153,12 +148,6 @@ class Case(_Row):
 
     def row(self) -> dict[str, Any]:
         return {**super().row(), "trips": len(self.tickets)}
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Case:
-        data = {f.name: row[f.name] for f in fields(cls)}
-        data["tickets"] = list(data["tickets"] or [])
-        return cls(**data)
 
 
 @dataclass
@@ -179,6 +168,7 @@ class HallState:
     routed: set[str] = field(default_factory=set, compare=False, repr=False)
     counts: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
     by_label: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    by_code: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # /t/<code>
     dirty: set[tuple[str, Any]] = field(default_factory=set, compare=False, repr=False)
     # what left the live state since the last commit, kept until its last change is stored
     retired: dict[tuple[str, Any], Any] = field(default_factory=dict, compare=False, repr=False)
@@ -195,6 +185,7 @@ class HallState:
         self.tickets[ticket.id] = ticket
         if ticket.day == self.day:
             self.by_label[ticket.label] = ticket.id
+        self.by_code[ticket.code] = ticket.id
         self.set_status(ticket, ticket.status)
 
     def set_status(self, ticket: Ticket, status: Status) -> None:
@@ -255,6 +246,7 @@ class HallState:
             if ticket.status is Status.WAITING:
                 self._index(ticket)
         self.by_label = {t.label: t.id for t in self.tickets.values() if t.day == self.day}
+        self.by_code = {t.code: t.id for t in self.tickets.values()}
 
     # -- comparison --------------------------------------------------------------------------
     def canonical(self) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from shared.config import HallConfig
+from shared.hallconfig import HallConfig
 
 from .queue import ahead_of, call_order, later_appointments, order_key, wait_minutes
 from .state import Card, HallState, Ticket, Window

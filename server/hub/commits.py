@@ -116,11 +116,12 @@ class Committer:
                 self._answer(batch, outcomes)
                 if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None:
                     self._start_checkpoint(loop)
-                    if self._wal_frames > WAL_FRAMES_LIMIT:
+                    checkpoint = self._checkpoint
+                    if self._wal_frames > WAL_FRAMES_LIMIT and checkpoint is not None:
                         # Commits that land while a checkpoint copies keep the WAL from
                         # starting over, and at a long peak it would grow without end: this
                         # once, the next batch waits until all of it is in the database.
-                        await asyncio.wait([self._checkpoint])
+                        await asyncio.wait([checkpoint])
                 if self._readers:
                     await asyncio.sleep(0)  # let waiting readers see the settled state first
         finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,28 +19,20 @@ from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from server.engine import events as ev
-from server.engine.state import HallState, Ticket
-from server.engine.views import staff_followups, ticket_view, window_view
 from server.hall import Hall
 from server.store import Record
-from shared.domain import Status
 from shared.protocol import (
     HALL,
     Events,
     encode,
-    staff_topic,
-    ticket_topic,
-    window_topic,
-    zone_topic,
 )
 
+from .pushes import Memory, Push, pushes, status
 from .session import Session
-from .views import call_entry, counts, recent_calls, ticket_status
+from .topics import counts
 
 log = logging.getLogger("onetrip.hub")
 
-RECENT = 20  # calls kept for the boards' recent list
 FRAME_BYTES = 256 * 1024  # a longer run of events is split over several frames
 
 
@@ -88,17 +79,8 @@ class Fanout:
         self.counts_interval = counts_interval
         self.by_topic: dict[str, set[Session]] = {}
         self.sessions: set[Session] = set()
-        self.codes: dict[str, str] = {t.code: t.id for t in hall.state.tickets.values()}
-        # waiting tickets routed to a staff member (ticket -> staff): whose 续办 list to refresh
-        self.routed = _routed(hall.state)
-        self.recent: deque[dict[str, Any]] = deque(
-            recent_calls(self.config, hall.state, RECENT), maxlen=RECENT
-        )
-        self.windows_sent = {
-            n: window_view(hall.state, self.config, w) for n, w in hall.state.windows.items()
-        }
+        self.memory = Memory.of(self.config, hall.state)  # what the pushes said so far
         self.counts_sent = counts(self.config, hall.state)
-        self._status_sent: dict[str, dict[str, Any]] = {}
         self._counts_due: asyncio.TimerHandle | None = None
         # Events queued for writing: (seq, head up to "prev":, rest) and, per connection, which.
         self._pieces: list[tuple[int, str, str]] = []
@@ -132,7 +114,7 @@ class Fanout:
             if not subs:
                 del self.by_topic[topic]
                 if topic.startswith("ticket:"):
-                    self._status_sent.pop(topic, None)
+                    self.memory.statuses.pop(topic, None)
 
     @property
     def seq(self) -> int:
@@ -183,11 +165,11 @@ class Fanout:
                 self.drop(s)
                 continue
             groups.setdefault((s.last, tuple(indices)), []).append(s)
-        for (prev, indices), sessions in groups.items():
+        for (prev, chosen), sessions in groups.items():
             conns = [s.conn for s in sessions]
-            for frame in _frames(pieces, indices, prev):
+            for frame in _frames(pieces, chosen, prev):
                 write_frame(conns, text_frame(frame))
-            last = pieces[indices[-1]][0]
+            last = pieces[chosen[-1]][0]
             for s in sessions:
                 s.last = last
 
@@ -229,112 +211,24 @@ class Fanout:
             self._publish(records)
 
     def _publish(self, records: list[Record]) -> None:
-        state, config = self.hall.state, self.config
-        windows: set[int] = set()
-        followups: set[str] = set()  # staff whose list of follow-ups may have changed
-        queues_changed = False
-        for record in records:
-            e, seq = record.event, record.seq
-            if isinstance(e, ev.DayOpened):
-                self.recent.clear()
-                self.codes = {t.code: t.id for t in state.tickets.values()}
-                followups |= set(self.routed.values())
-                self.routed = _routed(state)
-                followups |= set(self.routed.values())
-                self.send(list(self.sessions), Events.DAY, seq, {"day": e.day})
-                windows |= set(state.windows)
-                queues_changed = True
-                continue
-            if isinstance(e, ev.Issued):
-                t = state.tickets[e.ticket.id]
-                self.codes[t.code] = t.id
-                topics = [zone_topic(t.zone)]
-                if t.to_staff:
-                    topics.append(staff_topic(t.to_staff))
-                self.to_topics(topics, Events.ISSUED, seq, {"ticket": ticket_view(config, t)})
-                self._reroute(t, followups)
-                self._status(t.code, seq)
-                queues_changed = True
-                continue
-            tid = getattr(e, "ticket", None)
-            window = getattr(e, "window", None)
-            if isinstance(window, int):
-                windows.add(window)
-            if not isinstance(tid, str) or tid not in state.tickets:
-                if isinstance(tid, str) and tid in self.routed:  # yesterday's, now gone
-                    followups.add(self.routed.pop(tid))
-                continue
-            t = state.tickets[tid]
-            if t.window is not None:
-                windows.add(t.window)
-            if isinstance(e, ev.Called | ev.Recalled):
-                recall = e.count if isinstance(e, ev.Recalled) else 0
-                how = e.how if isinstance(e, ev.Called) else "recall"
-                entry = call_entry(config, t, e.window, t.staff, record.at, how, recall)
-                self.recent.appendleft(entry)
-                topics = [HALL, zone_topic(t.zone), window_topic(e.window)]
-                if t.staff:
-                    topics.append(staff_topic(t.staff))
-                kind = Events.CALLED if isinstance(e, ev.Called) else Events.RECALLED
-                self.to_topics(topics, kind, seq, {"call": entry, "ticket": ticket_view(config, t)})
-            else:
-                topics = [zone_topic(t.zone)]
-                if t.window is not None:
-                    topics.append(window_topic(t.window))
-                self.to_topics(
-                    topics, Events.TICKET, seq, {"change": e.type, "ticket": ticket_view(config, t)}
-                )
-            self._reroute(t, followups)
-            self._status(t.code, seq)
-            queues_changed = True
-        seq = records[-1].seq if records else self.seq
-        for number in sorted(windows):
-            self._window(number, seq)
-        for staff in sorted(followups):
-            self._followup(staff, seq)
-        if queues_changed:
+        outcome = pushes(
+            self.config, self.hall.state, self.memory, records, self.by_topic, self.seq
+        )
+        self._write(outcome.pushes)
+        if outcome.queues_changed:
             self._counts_soon()
 
-    def _window(self, number: int, seq: int) -> None:
-        state = self.hall.state
-        if number not in state.windows:
-            return
-        view = window_view(state, self.config, state.windows[number])
-        if view != self.windows_sent.get(number):
-            self.windows_sent[number] = view
-            self.to_topics([HALL, window_topic(number)], Events.WINDOW, seq, {"window": view})
+    def _write(self, out: list[Push]) -> None:
+        for push in out:
+            if push.topics is None:
+                self.send(list(self.sessions), push.event, push.seq, push.payload)
+            else:
+                self.to_topics(push.topics, push.event, push.seq, push.payload)
 
-    def _reroute(self, t: Ticket, followups: set[str]) -> None:
-        """Note whose follow-up lists ``t`` left or joined (a call, a transfer, a cancel…)."""
-        before = self.routed.pop(t.id, None)
-        now = t.to_staff if t.status is Status.WAITING else None
-        if now is not None:
-            self.routed[t.id] = now
-        if before != now:
-            followups.update(s for s in (before, now) if s is not None)
-
-    def _followup(self, staff: str, seq: int) -> None:
-        topic = staff_topic(staff)
-        if topic in self.by_topic:
-            self.to_topics(
-                [topic],
-                Events.FOLLOWUP,
-                seq,
-                {"staff": staff, "followups": staff_followups(self.hall.state, self.config, staff)},
-            )
-
-    def _status(self, code: str, seq: int) -> None:
-        topic = ticket_topic(code)
-        if topic not in self.by_topic:
-            return
-        tid = self.codes.get(code)
-        ticket = self.hall.state.tickets.get(tid) if tid else None
-        if ticket is None:
-            return
-        view = ticket_status(self.config, self.hall.state, ticket)
-        if view != self._status_sent.get(topic):
-            self._status_sent[topic] = view
-            self.to_topics([topic], Events.STATUS, seq, {"ticket": view})
+    @property
+    def recent(self) -> list[dict[str, Any]]:
+        """The boards' recent calls, newest first."""
+        return list(self.memory.recent)
 
     # -- coalesced: queue counts and the place of every followed ticket --------------------------
     def _counts_soon(self) -> None:
@@ -357,16 +251,12 @@ class Fanout:
             self.counts_sent = now
             topics = [HALL, *(t for t in self.by_topic if t.startswith("zone:"))]
             self.to_topics(topics, Events.COUNTS, seq, {"zones": now})
+        state = self.hall.state
         for topic in [t for t in self.by_topic if t.startswith("ticket:")]:
-            self._status(topic.split(":", 1)[1], seq)
+            code = topic.split(":", 1)[1]
+            self._write(status(self.config, state, self.memory, code, seq, self.by_topic))
 
     def close(self) -> None:
         if self._counts_due is not None:
             self._counts_due.cancel()
             self._counts_due = None
-
-
-def _routed(state: HallState) -> dict[str, str]:
-    return {
-        tid: staff for tid in state.waiting if (staff := state.tickets[tid].to_staff) is not None
-    }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -25,16 +24,18 @@ from server.hall import Hall, Origin
 from server.store import Record, StoreError
 from shared import commands as c
 from shared import protocol as p
-from shared.config import Device, HallConfig
 from shared.errors import Refused
+from shared.hallconfig import Device, HallConfig
 from shared.security import verify_pin, verify_token
+from shared.texts import t
 
+from . import policy
 from .commits import Committer
 from .fanout import Fanout
-from .limits import Bucket, HubLimits, Lockout
+from .limits import Bucket, HubLimits
 from .session import Session
 from .stats import Latencies
-from .views import ticket_status, topic_snapshot
+from .topics import ticket_status, topic_snapshot
 
 log = logging.getLogger("onetrip.hub")
 
@@ -55,7 +56,7 @@ class Hub:
         waiting = {t for t in hall.state.waiting if hall.state.tickets[t].first_called_at is None}
         self.issued_by: dict[str, str] = hall.store.issuers(waiting)
         self.fanout.busy = lambda: self.committer.busy
-        self.lockout = Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
+        self.lockout = policy.Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
         self.notices: list[dict[str, Any]] = []
         self.started = time.time()
@@ -148,10 +149,7 @@ class Hub:
     # -- the one place where the role × op table is enforced -----------------------------------
     async def dispatch(self, session: Session, request: p.Request) -> tuple[dict[str, Any], bool]:
         op = request.op
-        if op not in p.PERMISSIONS:
-            raise Refused("unknown_op", op=op)
-        if not p.allowed(session.role, op):
-            raise Refused("unauthenticated" if session.device is None else "forbidden", op=op)
+        policy.may_send(session.device, op)
         if p.is_mutating(op):
             return await self._mutate(session, request)
         read = p.read_op(op, request.fields)
@@ -228,28 +226,13 @@ class Hub:
 
     def _topic(self, session: Session, text: str) -> str:
         topic = p.parse_topic(text)
-        if session.device is None:
-            if topic.kind == "hall" and not self.config.public_board:
-                raise Refused("unauthenticated", op="subscribe")
-            if topic.kind not in ("hall", "ticket"):
-                raise Refused("unauthenticated", op="subscribe")
-        known = {
-            "hall": lambda k: True,
-            "zone": lambda k: k in self.config.zones,
-            "window": lambda k: int(k) in self.config.windows,
-            "staff": lambda k: k in self.config.staff,
-            "ticket": lambda k: k in self.fanout.codes,
-        }[topic.kind](topic.key)
-        if not known:
-            if topic.kind == "ticket":
-                raise Refused("unknown_code")
-            raise Refused("bad_topic", topic=str(topic))
-        return str(topic)
+        known = topic.kind == "ticket" and topic.key in self.hall.state.by_code
+        return policy.may_follow(self.config, session.device, topic, known)
 
     def _snapshot(self, session: Session, topics: list[str]) -> dict[str, Any]:
         """The state of ``topics`` at the current seq; the connection's next push follows it."""
         state = self.hall.state
-        recent = list(self.fanout.recent)
+        recent = self.fanout.recent
         out = {
             t: topic_snapshot(
                 self.config,
@@ -257,7 +240,6 @@ class Hub:
                 p.parse_topic(t),
                 recent=recent,
                 notices=self.active_notices(),
-                codes=self.fanout.codes,
                 now=self.hall.clock(),
             )
             for t in topics
@@ -269,7 +251,7 @@ class Hub:
     def _ticket_status(self, session: Session, op: p.TicketStatus) -> dict[str, Any]:
         state = self.hall.state
         if op.code is not None:
-            tid = self.fanout.codes.get(op.code.strip().upper())
+            tid = self.hall.state.by_code.get(op.code.strip().upper())
             if tid is None or tid not in state.tickets:
                 raise Refused("unknown_code")
             ticket = state.tickets[tid]
@@ -283,7 +265,7 @@ class Hub:
 
     def ticket_by_code(self, code: str) -> dict[str, Any] | None:
         """For the /t/<code> page."""
-        tid = self.fanout.codes.get(code)
+        tid = self.hall.state.by_code.get(code)
         ticket = self.hall.state.tickets.get(tid) if tid else None
         return ticket_status(self.config, self.hall.state, ticket) if ticket else None
 
@@ -308,14 +290,16 @@ class Hub:
         self.fanout.to_topics([p.HALL], p.Events.NOTICE, self.fanout.seq, {"notice": notice})
         return {"notice": notice}
 
-    def notify_all(self, key_zh: str, key_en: str, level: str = "system") -> None:
-        """A connection notice to every client (e.g. the server is restarting)."""
+    def notify_all(self, key: str, level: str = "system", **params: Any) -> None:
+        """A connection notice to every client (e.g. the server is restarting): the text
+        ``key`` of ``shared.texts``, in Chinese and English."""
+        now = time.time()
         notice = {
-            "text": key_zh,
-            "text_en": key_en,
+            "text": t(key, "zh_CN", **params),
+            "text_en": t(key, "en", **params),
             "level": level,
-            "at": time.time(),
-            "until": time.time(),
+            "at": now,
+            "until": now,
         }
         self.fanout.send(
             list(self.fanout.sessions), p.Events.NOTICE, self.fanout.seq, {"notice": notice}
@@ -330,10 +314,10 @@ class Hub:
         # A retry of a request already done gets its first reply before any check of today's
         # state: a logout retried after its lost reply finds the window logged out.
         key = Origin(device.id, "", request.key)
-        earlier = self.hall.earlier(command.op, key)
+        earlier = self.hall.first_reply(command.op, key)
         if earlier is None and self.committer.in_flight(device.id, request.key):
             await self.committer.settled()  # its first copy is on its way to disk
-            earlier = self.hall.earlier(command.op, key)
+            earlier = self.hall.first_reply(command.op, key)
         if isinstance(earlier, Refused):
             raise earlier
         if earlier is not None:
@@ -347,76 +331,19 @@ class Hub:
         return result.reply, result.repeated
 
     def _check_window(self, session: Session, window: int) -> None:
-        device = session.device
-        if device is not None and device.role in ("caller", "bridge"):
-            self._bound(device, window)
-        if window not in self.config.windows:
-            raise Refused("unknown_window", window=window)
-
-    @staticmethod
-    def _bound(device: Device, window: int) -> None:
-        if window not in device.windows:
-            raise Refused("window_not_bound", window=window)
+        policy.may_read_window(self.config, session.device, window)
 
     def _authorize(self, device: Device, command: c.Command) -> str:
-        """Check a device may act on what ``command`` names; the staff member acting, if any.
-
-        A caller acts on its one window, a bridge on its windows; window actions other than
-        login and evaluate need a staff member logged in there (by PIN, see ``_check_pin``).
-        """
-        state = self.hall.state
-        window: int | None = getattr(command, "window", None)
-        if device.role == "kiosk" and isinstance(command, c.Void):
-            # a kiosk voids the ticket it could not print, not one of another kiosk's
-            ticket = find_ticket(state, command.ticket)
-            if self.issued_by.get(ticket.id) != device.id:
-                raise Refused("forbidden", op=command.op)
-        if device.role not in ("caller", "bridge"):
-            staffed = state.windows.get(window) if window is not None else None
-            return (staffed.staff or "") if staffed else ""
-        if isinstance(command, c.Cancel):
-            ticket = find_ticket(state, command.ticket)
-            mine = [
-                n
-                for n in device.windows
-                if ticket.window == n or ticket.zone in self.config.windows[n].zones
-            ]
-            if not mine:
-                raise Refused("window_not_bound", window=ticket.window or "-")
-            window = ticket.window if ticket.window in mine else mine[0]
-        elif isinstance(command, c.Evaluate) and window is None and command.ticket is not None:
-            ticket = find_ticket(state, command.ticket)
-            if ticket.window is None:
-                raise Refused("window_not_bound", window="-")
-            window = ticket.window
-        elif isinstance(command, c.RedeemCard):
-            return state.windows[device.windows[0]].staff or ""
-        if window is None:
-            raise Refused("bad_request", detail="window")
-        self._bound(device, window)
-        staffed = state.windows.get(window)
-        if staffed is None:
-            raise Refused("unknown_window", window=window)
-        if isinstance(command, c.Login | c.Evaluate):
-            return staffed.staff or ""
-        if staffed.staff is None:
-            raise Refused("window_logged_out", window=window)
-        return staffed.staff
+        return policy.actor(self.config, self.hall.state, device, command, self.issued_by)
 
     async def _check_pin(
         self, session: Session, device: Device, command: c.Login, pin: str
     ) -> None:
-        keys = (
-            f"staff:{command.staff}",
-            f"device:{device.id}:{command.window}",
-            f"conn:{session.id}",
-        )
-        left = self.lockout.locked(*keys)
-        if left:
-            raise Refused("locked_out", minutes=math.ceil(left / 60))
+        keys = policy.pin_keys(command.staff, device.id, command.window, session.id)
+        self.lockout.check(time.monotonic(), *keys)
         # Counted as wrong until it proves right: guesses sent at once on many connections
         # are held to the same few as guesses sent one after another.
-        self.lockout.failed(*keys)
+        self.lockout.failed(time.monotonic(), *keys)
         staff = self.config.staff.get(command.staff)
         # An unknown staff id costs the same time as a known one (any hash of the hall's).
         stored = (
@@ -427,9 +354,7 @@ class Hub:
             log.warning(
                 "wrong PIN for %s at window %s from %s", command.staff, command.window, session.name
             )
-            left = self.lockout.locked(*keys)
-            if left:
-                raise Refused("locked_out", minutes=math.ceil(left / 60))
+            self.lockout.check(time.monotonic(), *keys)
             raise Refused("bad_credentials")
         self.lockout.succeeded(*keys)
 

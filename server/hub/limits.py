@@ -1,4 +1,4 @@
-"""The hub's limits: message size, request rates, slow consumers, PIN lockout."""
+"""The hub's limits: message size, request rates, slow consumers (PIN lockout: ``policy``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ class Rate:
 @dataclass(frozen=True)
 class HubLimits:
     max_message: int = MAX_MESSAGE  # bytes per frame, both ways; more closes with 1009
-    # Requests per connection by role. A person at a kiosk takes a ticket every few seconds at
+    # Requests per device by role (one bucket over all its connections; each anonymous
+    # connection has its own). A person at a kiosk takes a ticket every few seconds at
     # most; a stuck client or a script must not starve the hall. Benchmarks raise these.
     rates: dict[str, Rate] = field(
         default_factory=lambda: {
@@ -65,44 +66,3 @@ class Bucket:
             return False
         self.tokens -= 1
         return True
-
-
-class Lockout:
-    """Counts wrong PINs per key (a staff id, a device); locks a key for a while after too many.
-
-    A right PIN clears the staff member's and the device's counts.
-    """
-
-    def __init__(
-        self, failures: int, seconds: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.failures = failures
-        self.seconds = seconds
-        self.clock = clock
-        self._count: dict[str, int] = {}
-        self._until: dict[str, float] = {}
-
-    def locked(self, *keys: str) -> float:
-        """Seconds left on the longest lock among ``keys`` (0 when none is locked)."""
-        now = self.clock()
-        left = 0.0
-        for key in keys:
-            until = self._until.get(key)
-            if until is not None:
-                if until <= now:
-                    del self._until[key]
-                    self._count.pop(key, None)
-                else:
-                    left = max(left, until - now)
-        return left
-
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self._count[key] = self._count.get(key, 0) + 1
-            if self._count[key] >= self.failures:
-                self._until[key] = self.clock() + self.seconds
-
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._count.pop(key, None)
-            self._until.pop(key, None)

@@ -22,8 +22,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 from server.hall import Hall
 from shared import eventloop
-from shared.config import HallConfig
-from shared.texts import t
+from shared.hallconfig import HallConfig
 
 from .hub import Hub
 from .limits import HubLimits
@@ -54,7 +53,7 @@ class RunningHub:
 
     async def close(self) -> None:
         """Tell every client, close the connections (1012: restarting), close the store."""
-        self.hub.notify_all(t("hub.notice.shutdown"), t("hub.notice.shutdown", "en"))
+        self.hub.notify_all("hub.notice.shutdown")
         self.server.close(close_connections=False)
         # All at once, two seconds in all: a thousand sleeping phones must not hold up a stop.
         await asyncio.gather(*(_close(s.conn) for s in list(self.hub.fanout.sessions)))

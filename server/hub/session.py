@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from websockets.asyncio.server import ServerConnection
 
-from shared.config import Device
+from shared.hallconfig import Device
 from shared.protocol import ANONYMOUS
 
 from .limits import Bucket

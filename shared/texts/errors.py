@@ -64,7 +64,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.already_rated": ("{ticket}号已评价过", "Ticket {ticket} has already been rated"),
     "error.bad_rating": ("评价应为1到5", "A rating is 1 to 5"),
     "error.bad_transfer": ("转移须指定一个服务区、窗口或工作人员", "A transfer needs one target"),
-    "error.window_zone": ("窗口{window}不办理{zone}", "Window {window} does not serve {zone}"),
     # 续办服务卡
     "error.card_forged": ("续办服务卡无效，请到咨询台核实", "This follow-up card is not valid"),
     "error.card_unknown": ("查无此续办服务卡", "No such follow-up card"),

@@ -144,3 +144,17 @@ def test_hash_pin_and_hash_token_commands():
 def test_the_sample_file_in_the_package_is_what_init_writes(tmp_path: Path):
     write_hall(tmp_path / "hall.toml", fast=True)
     assert os.path.getsize(tmp_path / "hall.toml") > 5000
+
+
+def test_importing_the_engine_imports_no_io():
+    """The engine takes the frozen config; the loader (TOML, environment, files) stays out."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, server.engine; "
+        "print(sorted(m for m in ('shared.config', 'tomllib', 'sqlite3', 'websockets', "
+        "'shared.tomlreader', 'PySide6') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -20,9 +20,9 @@ from server.engine.state import line_of
 from server.engine.views import waiting_view, zone_counts
 from server.hall import Hall, Origin
 from shared import commands as c
-from shared.config import HallConfig
 from shared.domain import FINAL, Kind, Status
 from shared.errors import Refused
+from shared.hallconfig import HallConfig
 
 WINDOWS = {1: "s001", 2: "s002", 4: "s003", 5: "s004", 19: "s005"}  # 4 is weighted, 19 all
 ZONES = ["shangshi", "budongchan", "gongjijin"]
@@ -256,6 +256,7 @@ class HallMachine(RuleBasedStateMachine):
         state = self.hall.state
         waiting = [t for t in state.tickets.values() if t.status is Status.WAITING]
         assert state.waiting == {t.id for t in waiting}
+        assert state.by_code == {t.code: t.id for t in state.tickets.values()}
         assert zone_counts(state) == dict(Counter(t.zone for t in waiting))
         lines = Counter(
             (t.zone, line_of(t)) for t in waiting if t.to_staff is None and t.to_window is None

@@ -1,4 +1,4 @@
-"""What the hub shows: call entries, per-topic snapshots and a ticket's public status.
+"""What the hub shows per topic: call entries, topic snapshots and a ticket's public status.
 
 Built on the engine's views (``server.engine.views``); nothing here changes the state.
 """
@@ -17,8 +17,8 @@ from server.engine.views import (
     window_view,
     zone_counts,
 )
-from shared.config import HallConfig
 from shared.domain import Status
+from shared.hallconfig import HallConfig
 from shared.protocol import Topic
 from shared.texts import both
 
@@ -150,7 +150,6 @@ def topic_snapshot(
     *,
     recent: list[dict[str, Any]],
     notices: list[dict[str, Any]],
-    codes: dict[str, str],
     now: float,
 ) -> dict[str, Any]:
     """What a client needs to show ``topic`` right now."""
@@ -200,6 +199,6 @@ def topic_snapshot(
             "followups": staff_followups(state, config, staff.id),
         }
     # ticket:<code>
-    tid = codes.get(topic.key)
+    tid = state.by_code.get(topic.key)
     ticket = state.tickets.get(tid) if tid else None
     return {"ticket": ticket_status(config, state, ticket) if ticket else None}
