@@ -108,7 +108,7 @@ def notice_post(args: argparse.Namespace) -> Action:
 
 
 def notice_clear(args: argparse.Namespace) -> Action:
-    return Action("notice", {"text": "", "minutes": 0}, "ops.admin.notice_cleared", {})
+    return Action("notice", {"text": "", "clear": True}, "ops.admin.notice_cleared", {})
 
 
 def logout(args: argparse.Namespace) -> Action:

@@ -22,7 +22,7 @@ def unlock(hub: Any, staff: str) -> dict[str, Any]:
     """Clear the wrong-PIN count and lock of a staff id (and of every window's device key)."""
     if staff not in hub.config.staff:
         raise Refused("unknown_staff", staff=staff)
-    hub.lockout.succeeded(f"staff:{staff}")
+    hub.lockout.unlock(staff)
     log.info("staff %s unlocked by the admin", staff)
     return {"staff": staff, "unlocked": True}
 

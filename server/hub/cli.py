@@ -130,6 +130,7 @@ async def _serve(
         raise StartupError("ops.start.unreadable", db=args.db, reason=e) from e
     except OSError as e:
         raise listen_error(e, args.host, args.port) from e
+    running.hub.config_path = args.config  # what `onetrip admin reload` re-reads
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

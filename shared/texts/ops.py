@@ -239,6 +239,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "配置未重新加载：{zh}；请重启服务器",
         "the configuration was not reloaded: {en}; restart",
     ),
+    # the web board (/display?device=ID&token=TOKEN) when the hub refuses its token
+    "ops.board.bad_token": ("设备令牌无效", "invalid device token"),
     # -- help texts ----------------------------------------------------------------------------
     "ops.help.init": (
         "写入示例大厅配置（余姚模式）",
