@@ -4,13 +4,15 @@ boards and callers see what it does at once, and the database is only written by
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
 from ops.opskit import Hall, onetrip
 from support import PIN, HubProcess
 
-from shared.client import HubClient
+from display.model import Board
+from shared.client import HubClient, HubError
 
 
 @pytest.fixture
@@ -51,7 +53,15 @@ async def test_a_notice_reaches_the_boards_and_clears(running: HubProcess, hall:
         assert result.returncode == 0, result.stderr
         assert "已清除大厅通知" in result.stdout
         event = await board.next_event("notice")
-        assert event["notice"]["until"] - event["notice"]["at"] < 1  # shown no longer
+        assert event["notice"]["level"] == "clear"
+        shown = Board()  # what a hall board (Qt or web) shows from these pushes
+        shown.snapshot(await board.request("snapshot"))
+        assert shown.active_notices(time.time()) == []
+        shown.event({**event, "event": "notice", "notice": {**event["notice"], "level": "info",
+                     "text": "x", "until": time.time() + 600}})  # fmt: skip
+        assert shown.active_notices(time.time())
+        shown.event(event)
+        assert shown.active_notices(time.time()) == []
     finally:
         await board.close()
 
@@ -111,3 +121,97 @@ def test_set_pin_hash_changes_that_staff_members_hash_alone(hall: Hall):
     assert updated.index('"scrypt$new"') > s002 > updated.index(before.staff["s001"].pin_hash)
     with pytest.raises(KeyError):
         set_pin_hash(text, "s999", "x")
+
+
+async def test_unlock_lets_a_locked_out_staff_member_in_again(running: HubProcess, hall: Hall):
+    caller = await device(running, hall, "caller-1", "window:1")
+    try:
+        for _ in range(10):
+            try:
+                await caller.request("login", window=1, staff="s001", pin="000000")
+            except HubError as e:
+                if e.code == "locked_out":
+                    break
+        else:
+            raise AssertionError("never locked out")
+        with pytest.raises(HubError) as info:
+            await caller.request("login", window=1, staff="s001", pin=PIN)
+        assert info.value.code == "locked_out"
+        result = await asyncio.to_thread(admin, running, hall, "unlock", "--staff", "s001")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "工号 s001 已解除锁定 / staff id s001 is unlocked"
+        assert (await caller.request("login", window=1, staff="s001", pin=PIN))["window"][
+            "staff"
+        ] == "s001"
+        unknown = await asyncio.to_thread(admin, running, hall, "unlock", "--staff", "s999")
+        assert unknown.returncode == 1 and "s999" in unknown.stderr
+    finally:
+        await caller.close()
+
+
+@pytest.fixture
+def own(tmp_path) -> Iterator[tuple[Hall, HubProcess]]:
+    """A hall of the test's own (its config file is edited) and its server."""
+    from ops.opskit import write
+
+    mine = write(tmp_path / "own")
+    proc = HubProcess(mine.config, tmp_path / "hall.db").start()
+    yield mine, proc
+    proc.kill()
+
+
+async def test_reload_takes_new_staff_and_refuses_a_new_window(own):
+    mine, proc = own
+    text = mine.config.read_text(encoding="utf-8")
+    first = text.index("[[staff]]")
+    block = text[first : text.index("[[staff]]", first + 1)]
+    newcomer = (
+        block.replace('id = "s001"', 'id = "s100"')
+        .replace("王丽", "赵新")
+        .replace('backup = "s002"\n', "")
+    )
+    mine.config.write_text(text.replace(block, block + newcomer, 1), encoding="utf-8")
+    result = await asyncio.to_thread(admin, proc, mine, "reload")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "服务器已重新加载配置 / the server reloaded its configuration",
+        "  新增工作人员：s100 / staff added: s100",
+    ]
+    caller = await device(proc, mine, "caller-1", "window:1")
+    try:
+        assert (await caller.request("login", window=1, staff="s100", pin=PIN))["window"][
+            "staff"
+        ] == "s100"
+    finally:
+        await caller.close()
+
+    moved = mine.config.read_text(encoding="utf-8").replace('prefix = "A"', 'prefix = "Y"', 1)
+    mine.config.write_text(moved, encoding="utf-8")
+    refused = await asyncio.to_thread(admin, proc, mine, "reload")
+    assert refused.returncode == 1
+    assert "配置未重新加载：" in refused.stderr and "请重启服务器" in refused.stderr
+    assert "the configuration was not reloaded:" in refused.stderr and "restart" in refused.stderr
+    assert "zone 'shangshi'" in refused.stderr
+
+
+async def test_reset_pin_writes_the_hash_and_the_server_takes_it(own):
+    mine, proc = own
+    result = await asyncio.to_thread(
+        onetrip, "admin", f"--url={proc.url}", f"--credentials={mine.credentials}", "reset-pin",
+        "--staff", "s003", "--config", str(mine.config), stdin="975310\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("s003 的新 PIN 已写入")
+    from shared.config import load_config
+    from shared.security import verify_pin
+
+    assert verify_pin("975310", load_config(mine.config).staff["s003"].pin_hash)
+    caller = await device(proc, mine, "caller-1", "window:1")
+    try:
+        with pytest.raises(HubError):
+            await caller.request("login", window=1, staff="s003", pin=PIN)
+        assert (await caller.request("login", window=1, staff="s003", pin="975310"))["window"][
+            "staff"
+        ] == "s003"
+    finally:
+        await caller.close()
