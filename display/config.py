@@ -95,7 +95,7 @@ def parse_display_config(
         token=hub.token,
         mode=mode,
         window=window,
-        recent=recent,
+        recent=8 if recent is None else recent,  # None only with an issue, raised above
         english=english,
         dpi=dpi,
         diagonal_inches=diagonal,

@@ -25,6 +25,7 @@ PARTS = (  # one line each
     "server.reports.cli",
     "caller.cli",
     "display.cli",
+    "kiosk.cli",
 )
 
 

@@ -103,10 +103,9 @@ def _private(path: Path, text: str) -> None:
 
 def write_configs(demo: DemoDir, url: str, printers: dict[str, str]) -> dict[str, Path]:
     """Each app's TOML in the demo folder, with its token in a file beside it."""
-    from kiosk.config import sample_config as kiosk_sample
-
     from caller.config import sample_config as caller_sample
     from display.config import SAMPLE as DISPLAY_SAMPLE
+    from kiosk.config import sample_config as kiosk_sample
 
     tokens = demo.tokens()
     folder = demo.path

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from caller.bench import bench as caller
+from kiosk.bench import bench as kiosk
 from server.hub.process import HubProcess
 from server.reports.bench import bench as reports_bench
 from voice.bench import bench as voice
@@ -309,6 +310,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "throughput": throughput,
         "busyday": busyday,
         "voice": voice,
+        "kiosk": kiosk,
         "reports": reports_bench,
         "caller": caller,
         "display": lambda folder, quick: __import__("display.bench").bench.bench(folder, quick),
