@@ -146,7 +146,7 @@ def set_pin_hash(text: str, staff: str, pin_hash: str) -> str:
 def admin_token(args: argparse.Namespace) -> str:
     if args.token_file:
         try:
-            return args.token_file.read_text(encoding="utf-8").strip()
+            return str(args.token_file.read_text(encoding="utf-8")).strip()
         except OSError as e:
             raise AdminError("ops.start.unreadable", db=args.token_file, reason=e.strerror) from e
     if args.credentials:

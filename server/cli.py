@@ -23,7 +23,7 @@ from .startup import say
 SAMPLE_PUBLIC_URL = "http://192.168.1.10:8765"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=say("ops.help.init"))
     p.add_argument("path", type=Path, help="where to write the TOML file, e.g. hall.toml")
     p.add_argument("--force", action="store_true", help="overwrite existing files")

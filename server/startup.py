@@ -41,8 +41,8 @@ def load_hall(path: Path, out: TextIO | None = None) -> HallConfig:
     except ConfigError as e:
         secret = [i for i in e.issues if i.key == "hall.secret_file"]
         if secret and len(secret) == len(e.issues) and "cannot read" in secret[0].reason:
-            path = secret[0].reason.rsplit(" ", 1)[-1]
-            raise StartupError("ops.start.no_secret", path=path) from None
+            missing = secret[0].reason.rsplit(" ", 1)[-1]
+            raise StartupError("ops.start.no_secret", path=missing) from None
         for issue in e.issues:
             print(issue_line(issue), file=out)
         raise StartupError("ops.start.bad_config", path=path, n=len(e.issues)) from None

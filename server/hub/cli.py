@@ -25,7 +25,7 @@ from shared.texts import t
 log = logging.getLogger("onetrip.hub")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("server", help=say("ops.help.server"))
     p.add_argument("--config", type=Path, required=True, help="the hall TOML file")
     p.add_argument("--db", type=Path, required=True, help="the hall database (made if missing)")
@@ -173,7 +173,7 @@ def banner(config: HallConfig, db: Path, http: str, seq: int) -> list[str]:
 
 
 def _size(db: Path) -> str:
-    total = sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists())
+    total = float(sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists()))
     for unit in ("B", "KiB", "MiB", "GiB"):
         if total < 1024 or unit == "GiB":
             return f"{total:.0f} {unit}" if unit == "B" else f"{total:.1f} {unit}"
