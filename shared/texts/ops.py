@@ -226,19 +226,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ops.reload.hours": ("办公时间已更新", "opening hours changed"),
     "ops.reload.policy": ("规则限值已更新", "policy limits changed"),
     "ops.reload.nothing": ("配置没有变化", "the configuration is unchanged"),
-    # refusals of the admin ops (shared.errors.Refused looks them up as error.<code>)
-    "error.reload_no_file": (
-        "服务器不知道自己的配置文件，无法重新加载",
-        "the server has no configuration file to reload",
-    ),
-    "error.reload_bad_config": (
-        "配置未重新加载：有 {n} 处错误，第一处：{first}",
-        "the configuration was not reloaded: {n} error(s), the first: {first}",
-    ),
-    "error.reload_unsafe": (
-        "配置未重新加载：{zh}；请重启服务器",
-        "the configuration was not reloaded: {en}; restart",
-    ),
     # the web board (/display?device=ID&token=TOKEN) when the hub refuses its token
     "ops.board.bad_token": ("设备令牌无效", "invalid device token"),
     # -- help texts ----------------------------------------------------------------------------
