@@ -22,11 +22,11 @@ def running(hall: Hall, tmp_path) -> Iterator[HubProcess]:
     proc.kill()
 
 
-def admin(proc: HubProcess, hall: Hall, *args: str, **auth: str):
+def admin(proc: HubProcess, hall: Hall, *args: str, timeout: float = 3, **auth: str):
     given = [f"--{k.replace('_', '-')}={v}" for k, v in auth.items()] or [
         f"--credentials={hall.credentials}"
     ]
-    return onetrip("admin", f"--url={proc.url}", "--timeout=3", *given, *args)
+    return onetrip("admin", f"--url={proc.url}", f"--timeout={timeout}", *given, *args)
 
 
 async def device(proc: HubProcess, hall: Hall, name: str, *topics: str) -> HubClient:
@@ -100,7 +100,7 @@ def test_a_wrong_or_missing_token_and_no_server_are_one_line(
                   device="kiosk-1")  # fmt: skip
     assert kiosk.returncode == 1 and "服务器拒绝：" in kiosk.stderr  # only the admin role may
     running.kill()
-    gone = admin(running, hall, "notice", "clear")
+    gone = admin(running, hall, "notice", "clear", timeout=0.5)
     assert gone.returncode == 1
     assert gone.stderr.strip().startswith(f"onetrip admin: 无法连接大厅服务器 {running.url}")
     assert len(gone.stderr.strip().splitlines()) == 1
