@@ -64,6 +64,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-browser", action="store_true", help="do not open the web pages")
     p.add_argument(
+        "--offscreen",
+        action="store_true",
+        help="run the Qt apps without a screen (QT_QPA_PLATFORM=offscreen): SSH, CI",
+    )
+    p.add_argument(
         "--for",
         dest="seconds",
         type=float,
@@ -216,7 +221,7 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
     procs = Processes(demo)
     print(f"onetrip 演示大厅 / demo hall in {path}")
     gui = not args.headless
-    if gui and (reason := _no_display()):
+    if gui and not args.offscreen and (reason := _no_display()):
         print(f"  {reason}")
         print("  以无界面方式运行 / running headless (--headless)")
         gui = False
@@ -294,7 +299,9 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
         print(f"  每小时约{hourly:.0f}人取号 / about {hourly:.0f} arrivals an hour (hall time)")
         if gui:
             urls = {k: f"tcp://127.0.0.1:{p}" for k, p in printers.items()}
-            start_apps(procs, demo, url, urls, browser=not args.no_browser)
+            start_apps(
+                procs, demo, url, urls, browser=not args.no_browser, offscreen=args.offscreen
+            )
         if not run(demo, procs, args.seconds, watch=demo_apps.APPS if gui else ()):
             procs.stop_all()
             print(_server_gone(procs.dead("server"), path), file=sys.stderr)
@@ -305,8 +312,10 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
         print(f"onetrip demo: {e}; see {path / 'logs'}", file=sys.stderr)
         procs.stop_all()
         return 1
+    # An app that ended before the demo did (but the board, which a visitor may close) failed.
+    failed = [name for name in (demo_apps.APPS if gui else ()) if procs.dead(name) not in (None, 0)]
     demo.stop()
-    failed = procs.wait([*kiosks, "windows-1", "windows-2", "windows-3"], 30)
+    failed += procs.wait([*kiosks, "windows-1", "windows-2", "windows-3"], 30)
     demo.stop(STOP_BOARDS)
     failed += procs.wait(list(boards), 15)
     procs.stop_all()
@@ -325,14 +334,24 @@ def _no_display() -> str | None:
 
 
 def start_apps(
-    procs: Processes, demo: DemoDir, url: str, printers: dict[str, str], browser: bool = True
+    procs: Processes,
+    demo: DemoDir,
+    url: str,
+    printers: dict[str, str],
+    browser: bool = True,
+    offscreen: bool = False,
 ) -> None:
-    """The real Qt apps, each in its slot of the screen."""
+    """The real Qt apps, each in its slot of the screen (or offscreen)."""
     configs = demo_apps.write_configs(demo, url, printers)
-    slots = demo_apps.layout(*demo_apps.screen_geometry())
+    screen = (0, 0, *demo_apps.DESIGN) if offscreen else demo_apps.screen_geometry()
+    slots = demo_apps.layout(*screen)
     envs = demo_apps.environments(slots)
+    if offscreen:
+        for env in envs.values():
+            env["QT_QPA_PLATFORM"] = "offscreen"
+        browser = False
     voice = demo_apps.audio_output()
-    for name, argv in demo_apps.commands(configs, voice).items():
+    for name, argv in demo_apps.commands(configs, voice, slots).items():
         procs.start(name, *argv, env=envs[name])
     pin = demo.pins()[demo_apps.STAFF]
     print(

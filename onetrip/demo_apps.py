@@ -27,7 +27,7 @@ WINDOW = 3  # the caller on screen: a window no simulated desk works
 STAFF = "s001"  # who the visitor logs in as at window 3 (backup s002 works window 5)
 BOARD = "display-hall"  # the hall board
 WINDOW_SCREEN = "display-2f"  # window 3's screen (the sample hall's second display device)
-APPS = ("kiosk", "caller", "board", "window-screen")
+APPS = ("kiosk", "caller", "evaluator", "board", "window-screen")
 DESIGN = (1920, 1080)  # what the kiosk and the board are laid out for
 
 
@@ -48,8 +48,9 @@ class Slot:
 
 
 def layout(x: int, y: int, width: int, height: int) -> dict[str, Slot]:
-    """Four slots on a screen of ``width``×``height`` at (x, y): the kiosk and the board side by
-    side at the top, the caller and the window screen under them. Nothing overlaps."""
+    """Five slots on a screen of ``width``×``height`` at (x, y): the kiosk and the board side by
+    side at the top; under the kiosk the caller bar and its evaluator screen, under the board
+    the window screen. Nothing overlaps."""
     half_w, top_h = width // 2, height * 3 // 5
     bottom_h = height - top_h
 
@@ -61,7 +62,8 @@ def layout(x: int, y: int, width: int, height: int) -> dict[str, Slot]:
     return {
         "kiosk": scaled(x, y, half_w, top_h),
         "board": scaled(x + half_w, y, width - half_w, top_h),
-        "caller": Slot(x, y + top_h, half_w, bottom_h),
+        "caller": Slot(x, y + top_h, half_w * 9 // 20, bottom_h),
+        "evaluator": Slot(x + half_w * 9 // 20, y + top_h, half_w - half_w * 9 // 20, bottom_h),
         "window-screen": Slot(x + half_w, y + top_h, width - half_w, bottom_h),
     }
 
@@ -130,6 +132,8 @@ def write_configs(demo: DemoDir, url: str, printers: dict[str, str]) -> dict[str
     caller = caller_sample(WINDOW, url).replace(
         'printer = ""', f'printer = "{printers["window"]}"', 1
     )
+    # The evaluator runs as a process of its own (as on a separate touchscreen), in its slot.
+    caller = caller.replace("enabled = true", "enabled = false", 1)
     configs["caller"].write_text(caller, encoding="utf-8")
     board = DISPLAY_SAMPLE.replace('url = "ws://192.168.1.10:8765/ws"', f'url = "{url}"')
     configs["board"].write_text(board, encoding="utf-8")
@@ -150,17 +154,39 @@ def _without_voice(text: str) -> str:
     return head + "\n" if sep else text
 
 
-def commands(configs: dict[str, Path], voice: bool) -> dict[str, list[str]]:
+def _size(slot: Slot) -> str:
+    """The window's size in its own pixels: a display lays itself out for this, not for the
+    whole screen."""
+    _, _, width, height = slot.geometry.split(",")
+    return f"{width}x{height}"
+
+
+def commands(configs: dict[str, Path], voice: bool, slots: dict[str, Slot]) -> dict[str, list[str]]:
     base = ["-m", "onetrip.cli"]
-    board = [*base, "display", "--config", str(configs["board"]), "--windowed"]
+    board = [*base, "display", "--config", str(configs["board"]), "--windowed",
+             "--size", _size(slots["board"])]  # fmt: skip
     return {
         "kiosk": [*base, "kiosk", "--config", str(configs["kiosk"]), "--windowed"],
         "caller": [*base, "caller", "--config", str(configs["caller"])],
+        "evaluator": [
+            *base,
+            "caller",
+            "--config",
+            str(configs["caller"]),
+            "--evaluator",
+            "--windowed",
+        ],
         "board": board if voice else [*board, "--no-voice"],
         "window-screen": [
-            *base, "display", "--config", str(configs["window-screen"]), "--windowed",
+            *base,
+            "display",
+            "--config",
+            str(configs["window-screen"]),
+            "--windowed",
+            "--size",
+            _size(slots["window-screen"]),
         ],
-    }  # fmt: skip
+    }
 
 
 def environments(slots: dict[str, Slot]) -> dict[str, dict[str, str]]:

@@ -12,13 +12,16 @@ from pathlib import Path
 
 from support import ROOT
 
-DEMO = [sys.executable, "-m", "onetrip.cli", "demo", "--headless", "--speed", "240"]
+DEMO = [sys.executable, "-m", "onetrip.cli", "demo", "--speed", "240"]
 
 
-def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def _start(
+    *args: str, env: dict[str, str] | None = None, headless: bool = True
+) -> subprocess.Popen[str]:
     # A session of its own, as a terminal's foreground job: Ctrl-C goes to its whole group.
     return subprocess.Popen(
-        [*DEMO, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [*DEMO, *(["--headless"] if headless else []), *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True, env=env,
     )  # fmt: skip
 
@@ -87,3 +90,23 @@ def test_the_demo_stops_when_the_server_dies_and_leaves_no_folder(tmp_path: Path
     assert "大厅服务器已退出" in err and "the hall server stopped" in err
     assert not folder.exists() and not list(tmp_path.glob("onetrip-demo-*"))
     assert "removed" in out
+
+
+def test_the_real_apps_run_in_the_demo_hall_offscreen(tmp_path: Path):
+    """The kiosk, window 3's caller and evaluator, the board and window 3's screen start in
+    the demo hall and run to the end; the rest of the hall stays simulated around them."""
+    proc = _start("--offscreen", "--for", "15", "--dir", str(tmp_path), headless=False)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+    assert "the hall behaved" in out and "PROBLEM" not in out
+    assert "window 3's caller: staff s001" in out
+    for app in ("kiosk", "caller", "evaluator", "board", "window-screen"):
+        log = (tmp_path / "logs" / f"{app}.log").read_text(encoding="utf-8", errors="replace")
+        assert "Traceback" not in log, (app, log[-2000:])
+    assert "kiosk-1" not in {r.get("device") for r in _summaries(tmp_path)}  # the app, not a sim
+
+
+def _summaries(folder: Path) -> list[dict]:
+    path = folder / "summary.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [json.loads(line) for line in lines]
