@@ -60,43 +60,40 @@ def refused(key: str, e: HubError, **params: object) -> str:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("admin", help=say("ops.help.admin"))
-    p.add_argument("--url", default="ws://127.0.0.1:8765/ws", help="the hall server's websocket")
-    p.add_argument("--device", default="admin", help="the admin device's id (default admin)")
-    p.add_argument("--token-file", type=Path, help="a file holding the admin token alone")
-    p.add_argument("--credentials", type=Path, help="hall.credentials.toml written by init")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the server")
+    p.add_argument("--url", default="ws://127.0.0.1:8765/ws", help=say("ops.opt.url"))
+    p.add_argument("--device", default="admin", help=say("ops.opt.device"))
+    p.add_argument("--token-file", type=Path, help=say("ops.opt.token_file"))
+    p.add_argument("--credentials", type=Path, help=say("ops.opt.credentials"))
+    p.add_argument("--timeout", type=float, default=5.0, help=say("ops.opt.timeout"))
     asub = p.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
 
-    notice = asub.add_parser("notice", help="公告 / hall board notices")
+    notice = asub.add_parser("notice", help=say("ops.help.admin_notice"))
     nsub = notice.add_subparsers(dest="notice_command", metavar="ACTION", required=True)
-    n = nsub.add_parser("post", help="发布公告 / post a notice on every hall board")
-    n.add_argument("text", help="the notice in Chinese")
-    n.add_argument("--en", default="", help="the notice in English")
-    n.add_argument("--minutes", type=int, default=60, help="how long boards show it")
+    n = nsub.add_parser("post", help=say("ops.help.admin_post"))
+    n.add_argument("text", help=say("ops.opt.text"))
+    n.add_argument("--en", default="", help=say("ops.opt.text_en"))
+    n.add_argument("--minutes", type=int, default=60, help=say("ops.opt.minutes"))
     n.set_defaults(func=cmd_admin, action=notice_post)
-    n = nsub.add_parser("clear", help="清除公告 / clear the notices")
+    n = nsub.add_parser("clear", help=say("ops.help.admin_clear"))
     n.set_defaults(func=cmd_admin, action=notice_clear)
 
-    lo = asub.add_parser("logout", help="窗口退出登录 / log a window's staff member out")
+    lo = asub.add_parser("logout", help=say("ops.help.admin_logout"))
     lo.add_argument("--window", type=int, required=True)
     lo.set_defaults(func=cmd_admin, action=logout)
 
-    un = asub.add_parser("unlock", help="解除工号锁定 / unlock a staff id locked out by wrong PINs")
+    un = asub.add_parser("unlock", help=say("ops.help.admin_unlock"))
     un.add_argument("--staff", required=True)
     un.set_defaults(func=cmd_admin, action=unlock)
 
-    rl = asub.add_parser(
-        "reload", help="重新加载配置（工作人员、事项、时间、限值） / reload the configuration"
-    )
+    rl = asub.add_parser("reload", help=say("ops.help.admin_reload"))
     rl.set_defaults(func=cmd_admin, action=reload)
 
     pin = asub.add_parser(
         "reset-pin",
-        help="重设 PIN：写入配置文件并让服务器重新加载 / reset a PIN: written to the "
-        "configuration, which the server reloads",
+        help=say("ops.help.admin_reset_pin"),
     )
     pin.add_argument("--staff", required=True)
-    pin.add_argument("--config", type=Path, required=True, help="the hall TOML the server runs")
+    pin.add_argument("--config", type=Path, required=True, help=say("ops.opt.reset_config"))
     pin.set_defaults(func=cmd_reset_pin)
 
 

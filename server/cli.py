@@ -25,9 +25,9 @@ SAMPLE_PUBLIC_URL = "http://192.168.1.10:8765"
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=say("ops.help.init"))
-    p.add_argument("path", type=Path, help="where to write the TOML file, e.g. hall.toml")
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
-    p.add_argument("--pin", help="give every staff member this PIN (demo only)")
+    p.add_argument("path", type=Path, help=say("ops.opt.init_path"))
+    p.add_argument("--force", action="store_true", help=say("ops.opt.force"))
+    p.add_argument("--pin", help=say("ops.opt.pin"))
     p.set_defaults(func=cmd_init)
 
     config = sub.add_parser("config", help=say("ops.help.config"))
@@ -38,13 +38,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = csub.add_parser("hash-pin", help=say("ops.help.hash_pin"))
     p.set_defaults(func=cmd_hash_pin)
     p = csub.add_parser("hash-token", help=say("ops.help.hash_token"))
-    p.add_argument("--token", help="hash this token instead of making one")
+    p.add_argument("--token", help=say("ops.opt.token"))
     p.set_defaults(func=cmd_hash_token)
 
     db = sub.add_parser("db", help=say("ops.help.db"))
     dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     p = dsub.add_parser("backup", help=say("ops.help.backup"))
-    p.add_argument("--db", type=Path, required=True, help="the hall database")
+    p.add_argument("--db", type=Path, required=True, help=say("ops.opt.db"))
     p.add_argument("dest", type=Path)
     p.set_defaults(func=cmd_db_backup)
     p = dsub.add_parser("check", help=say("ops.help.db_check"))

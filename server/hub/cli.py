@@ -27,19 +27,18 @@ log = logging.getLogger("onetrip.hub")
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("server", help=say("ops.help.server"))
-    p.add_argument("--config", type=Path, required=True, help="the hall TOML file")
-    p.add_argument("--db", type=Path, required=True, help="the hall database (made if missing)")
-    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
-    p.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
-    p.add_argument("--tls-cert", type=Path, help="PEM certificate: serve wss:// and https://")
-    p.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
+    p.add_argument("--config", type=Path, required=True, help=say("ops.opt.config"))
+    p.add_argument("--db", type=Path, required=True, help=say("ops.opt.server_db"))
+    p.add_argument("--host", default="0.0.0.0", help=say("ops.opt.host"))
+    p.add_argument("--port", type=int, default=8765, help=say("ops.opt.port"))
+    p.add_argument("--tls-cert", type=Path, help=say("ops.opt.tls_cert"))
+    p.add_argument("--tls-key", type=Path, help=say("ops.opt.tls_key"))
     p.add_argument(
         "--rate",
         action="append",
         default=[],
         metavar="ROLE=N",
-        help="requests per second one connection of ROLE may send, e.g. kiosk=50 "
-        "(defaults: kiosk 10, caller 20, display 20, bridge 200)",
+        help=say("ops.opt.rate"),
     )
     p.set_defaults(func=cmd_server)
 
