@@ -27,6 +27,8 @@ from shared.texts import t
 PUSH_ONLY_SECONDS = 60.0
 # Connection notices (the server restarting) are the banner's business, not the band's.
 SYSTEM_LEVEL = "system"
+# A notice of this level (``onetrip admin notice clear``) takes every notice off the band.
+CLEAR_LEVEL = "clear"
 WEEKDAYS_ZH = "一二三四五六日"
 
 
@@ -221,7 +223,10 @@ class Board:
             change = Change(frozenset({"zones"}))
         elif kind == Events.NOTICE and isinstance(push.get("notice"), dict):
             notice = Notice.of(push["notice"])
-            if notice.level != SYSTEM_LEVEL:
+            if notice.level == CLEAR_LEVEL:
+                self.notices = []
+                change = Change(frozenset({"notices"}))
+            elif notice.level != SYSTEM_LEVEL:
                 self.notices = [*self.notices, notice][-10:]
                 change = Change(frozenset({"notices"}))
         elif kind == Events.DAY:

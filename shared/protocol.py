@@ -108,12 +108,31 @@ class Notice(ReadOp):
     text: str
     text_en: str = ""
     minutes: int = 60  # how long boards show it
+    clear: bool = False  # take every notice down instead (text ignored)
+
+
+@dataclass(frozen=True)
+class Unlock(ReadOp):
+    """Clear a staff id's wrong-PIN lock (admin)."""
+
+    op: ClassVar[str] = "unlock"
+    staff: str
+
+
+@dataclass(frozen=True)
+class Reload(ReadOp):
+    """Read the configuration file again and take its safe changes (admin)."""
+
+    op: ClassVar[str] = "reload"
 
 
 READ_OPS: dict[str, type[ReadOp]] = {
     cls.op: cls
-    for cls in (Auth, Hello, Ping, Subscribe, Unsubscribe, Snapshot, TicketStatus, Waiting, Notice)
-}
+    for cls in (
+        Auth, Hello, Ping, Subscribe, Unsubscribe, Snapshot, TicketStatus, Waiting, Notice,
+        Unlock, Reload,
+    )
+}  # fmt: skip
 
 # Fields a mutating op carries besides its command's: checked and removed by the hub.
 EXTRA_FIELDS: dict[str, dict[str, type]] = {"login": {"pin": str}}
@@ -152,6 +171,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ticket_status": _ANY,
     "waiting": frozenset({"caller", "bridge", "admin"}),
     "notice": frozenset({"admin"}),
+    "unlock": frozenset({"admin"}),
+    "reload": frozenset({"admin"}),
     # kiosk
     "issue": frozenset({"kiosk", "admin"}),
     "void": frozenset({"kiosk", "admin"}),

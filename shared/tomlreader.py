@@ -8,6 +8,7 @@ end and raises ``shared.config.ConfigError`` with all of them at once.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,4 +144,8 @@ class TomlReader:
     def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
         for name in table:
             if name not in known:
-                self.fail(f"{prefix}{name}", "unknown key (misspelt?)")
+                near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+                reason = (
+                    f"unknown key, did you mean {near[0]}?" if near else "unknown key (misspelt?)"
+                )
+                self.fail(f"{prefix}{name}", reason)

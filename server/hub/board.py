@@ -101,7 +101,8 @@ def say(query: str) -> tuple[int, bytes, str]:
 
 def _texts() -> str:
     return json.dumps(
-        {k: v for k, v in TEXTS.items() if k.startswith("display.")}, ensure_ascii=False
+        {k: v for k, v in TEXTS.items() if k.startswith(("display.", "ops.board."))},
+        ensure_ascii=False,
     ).replace("</", "<\\/")
 
 
@@ -210,13 +211,18 @@ function snapshot(s){ const h = s.topics && s.topics.hall; if (!h) return;
 function send(op, extra){ const id = op + (++n); ws.send(JSON.stringify({op, id, ...extra}));
   return id; }
 function live(on){ connected = on; $('offline').hidden = on; document.body.dataset.live = on; }
+let refused = false;  // a wrong device token: said on the page, not retried
+function start(){ send('ping', {}); send('subscribe', {topics: ['hall']}); }
 function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://')
     + location.host + '/ws');
   ws.onopen = () => { delay = 1000; if (q.get('device')) send('auth', {device: q.get('device'),
-    token: q.get('token') || ''}); send('ping', {}); send('subscribe', {topics: ['hall']}); };
-  ws.onmessage = (m) => { const msg = JSON.parse(m.data);
-    if ('re' in msg) { if (!msg.ok) { if (String(msg.re).startsWith('subscribe'))
-        $('notice').textContent = msg.error.message; return; }
+    token: q.get('token') || ''}); else start(); };
+  ws.onmessage = (m) => { const msg = JSON.parse(m.data); const re = String(msg.re);
+    if ('re' in msg) { if (!msg.ok) { if (re.startsWith('auth')) { refused = true; ws.close();
+          $('notice').textContent = T['ops.board.bad_token'].join(' / '); }
+        else if (re.startsWith('subscribe')) $('notice').textContent = msg.error.message;
+        return; }
+      if (re.startsWith('auth')) { start(); return; }
       if (msg.result.topics) { snapshot(msg.result); live(true); }
       else if (String(msg.re).startsWith('ping') && msg.result.time)
         skew = msg.result.time * 1000 - Date.now();
@@ -229,10 +235,11 @@ function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://
       else if (e.event === 'window') { windows[e.window.number] = e.window; drawRest(); }
       else if (e.event === 'counts') { for (const z of zones) if (z.id in e.zones)
         z.waiting = e.zones[z.id]; drawRest(); }
-      else if (e.event === 'notice') { notices.push(e.notice); drawNotices(); }
+      else if (e.event === 'notice') { if (e.notice.level === 'clear') notices = [];
+        else notices.push(e.notice); drawNotices(); }
       else if (e.event === 'day') { calls = []; notices = []; drawCalls(false); drawRest();
         send('snapshot', {}); return; } } };
-  ws.onclose = () => { live(false); setTimeout(connect, delay);
+  ws.onclose = () => { if (refused) return; live(false); setTimeout(connect, delay);
     delay = Math.min(delay * 2, 30000); }; }
 const dateFmt = new Intl.DateTimeFormat('zh-CN', {timeZone: HALL.timezone, year: 'numeric',
   month: 'long', day: 'numeric', weekday: 'long'});

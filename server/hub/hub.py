@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from server import adminops
+from server.authlog import FailureLog
 from server.engine import events as ev
 from server.engine.rules import find_ticket
 from server.engine.views import waiting_view
@@ -39,6 +42,12 @@ from .topics import ticket_status, topic_snapshot
 
 log = logging.getLogger("onetrip.hub")
 
+
+def _peer(conn: ServerConnection) -> tuple[str, int | None]:
+    address = conn.remote_address
+    return (str(address[0]), int(address[1])) if address else ("", None)
+
+
 # Reads that look at nothing a batch in flight could change.
 _STATELESS = (p.Ping, p.Auth, p.Notice, p.Unsubscribe)
 
@@ -59,6 +68,8 @@ class Hub:
         self.lockout = policy.Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
         self.notices: list[dict[str, Any]] = []
+        self.config_path: Path | None = None  # what `reload` reads (set by `onetrip server`)
+        self.failures = FailureLog(log)  # wrong device tokens, one line a minute per host
         self.started = time.time()
         self.anonymous = 0
         # Devices that authenticated with headers during the handshake, until their handler runs.
@@ -189,7 +200,11 @@ class Hub:
             self._check_window(session, op.window)
             return waiting_view(self.hall.state, self.config, op.window, self.hall.clock())
         if isinstance(op, p.Notice):
-            return self.post_notice(op.text, op.text_en, op.minutes)
+            return self.post_notice(op.text, op.text_en, op.minutes, clear=op.clear)
+        if isinstance(op, p.Unlock):
+            return adminops.unlock(self, op.staff)
+        if isinstance(op, p.Reload):
+            return adminops.reload(self, self.config_path)
         raise Refused("unknown_op", op=op.op)  # pragma: no cover - every ReadOp is handled
 
     def _hello(self, session: Session) -> dict[str, Any]:
@@ -217,6 +232,7 @@ class Hub:
         device = self.device_for(op.device, op.token)
         if device is None:
             session.auth_failures += 1
+            self.failures.bad_token(op.device, *_peer(session.conn))
             raise Refused("bad_token")
         session.device = device
         session.bucket = self._bucket(device)
@@ -276,8 +292,15 @@ class Hub:
         return list(self.notices)
 
     def post_notice(
-        self, text: str, text_en: str = "", minutes: int = 60, level: str = "info"
+        self,
+        text: str,
+        text_en: str = "",
+        minutes: int = 60,
+        level: str = "info",
+        clear: bool = False,
     ) -> dict[str, Any]:
+        if clear:  # boards drop every notice on a notice of level "clear"
+            self.notices, text, text_en, minutes, level = [], "", "", 0, "clear"
         notice = {
             "text": text,
             "text_en": text_en or text,

@@ -108,6 +108,8 @@ class Pages:
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         device = self.hub.device_for(device_id, token)
         if device is None:
+            address = conn.remote_address
+            self.hub.failures.bad_token(device_id, *(address[:2] if address else ("", None)))
             return json_response(401, {"ok": False, "error": Refused("bad_token").to_dict()})
         self.hub.pending[conn] = device
         return None

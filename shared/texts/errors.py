@@ -108,4 +108,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This device may not act on window {window}",
     ),
     "error.unknown_code": ("查无此号票，可能已过期", "No such ticket; it may have expired"),
+    # the admin's reload (server.adminops)
+    "error.reload_no_file": (
+        "服务器不知道自己的配置文件，无法重新加载",
+        "the server has no configuration file to reload",
+    ),
+    "error.reload_bad_config": (
+        "配置未重新加载：有 {n} 处错误，第一处：{first}",
+        "the configuration was not reloaded: {n} error(s), the first: {first}",
+    ),
+    "error.reload_unsafe": (
+        "配置未重新加载：{zh}；请重启服务器",
+        "the configuration was not reloaded: {en}; restart",
+    ),
 }
