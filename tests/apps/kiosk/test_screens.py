@@ -12,7 +12,6 @@ from apps.kiosk.conftest import Driver
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from kiosk.catalog import Matter, PublicZone
 from qtkit.units import Units
 from shared.hours import Hours, Period
 
@@ -57,12 +56,9 @@ def test_elderly_mode_meets_the_spec_measured_from_the_widgets(make_kiosk: Any) 
 
 def test_elderly_mode_shows_fewer_matters_per_page(make_kiosk: Any) -> None:
     k: Driver = make_kiosk()
-    many = tuple(Matter(f"m{i}", f"事项{i}") for i in range(7))
-    public = k.flow.catalog.public
-    assert public is not None
-    k.flow.catalog.public = dataclasses.replace(
-        public, zones={**public.zones, "shangshi": PublicZone(many)}
-    )
+    # a zone of seven matters, as the server's snapshot would name them
+    zone = k.flow.catalog.zones["shangshi"]
+    zone["matters"] = [{"id": f"m{i}", "name": f"事项{i}"} for i in range(7)]
     k.click("zone-shangshi")
     assert [n for n in k.window.widgets if n.startswith("matter-")] == [
         f"matter-m{i}" for i in range(6)
