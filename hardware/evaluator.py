@@ -12,11 +12,14 @@ import logging
 from dataclasses import dataclass
 from enum import IntEnum
 
+from shared.domain import RATING_LEVELS
+from shared.texts import t
+
 from .frames import Frame, encode_frame
 
 log = logging.getLogger(__name__)
 
-LEVELS: dict[int, str] = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+LEVELS = frozenset(RATING_LEVELS)  # the national five levels, 5 = 非常满意 … 1 = 非常不满意
 
 
 class EvalCmd(IntEnum):
@@ -31,9 +34,8 @@ class Rating:
     addr: int
     level: int | None  # None: the citizen did not rate in time
 
-    @property
-    def label(self) -> str:
-        return LEVELS[self.level] if self.level else "未评价"
+    def label(self, lang: str = "zh_CN") -> str:
+        return t(f"rating.{self.level}" if self.level else "rating.none", lang)
 
 
 def decode_rating(frame: Frame, label: str = "evaluator") -> Rating | None:

@@ -28,6 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rating.3": ("基本满意", "fairly satisfied"),
     "rating.2": ("不满意", "dissatisfied"),
     "rating.1": ("非常不满意", "very dissatisfied"),
+    "rating.none": ("未评价", "not rated"),
     # what the hall hears and the boards show for a call
     "announce.call": (
         "请{ticket}号到{window}号窗口办理",

@@ -105,7 +105,8 @@ def test_evaluator_five_levels(bus, host):
     ev.rate(1)
     ratings = [decode_rating(host.next()) for _ in range(2)]
     assert ratings == [Rating(EVALUATOR, 5), Rating(EVALUATOR, 1)]
-    assert [r.label for r in ratings if r] == ["非常满意", "非常不满意"]
+    assert [r.label() for r in ratings if r] == ["非常满意", "非常不满意"]
+    assert [r.label("en") for r in ratings if r] == ["very satisfied", "very dissatisfied"]
     host.reader.write(idle_frame(EVALUATOR))
     assert ev.wait_until(lambda: not ev.asking)
 
