@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.hub.process import HubProcess, free_port
@@ -34,3 +37,19 @@ def make_config(text: str, **changes: object) -> HallConfig:
         else:
             raw[key] = value
     return parse_config(raw, secret=SECRET)
+
+
+def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll ``check`` (a page in a browser, a file) until it gives something true; a check that
+    raises counts as not yet (the page is between two states). Its value, or AssertionError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = check()
+        except Exception:
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not in {timeout} s: {check}")
+        time.sleep(0.05)

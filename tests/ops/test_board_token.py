@@ -5,29 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 import websockets
 from ops.opskit import Hall
-from support import HubProcess
+from support import HubProcess, until
 
 from display import browser
-
-
-def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-        except Exception:  # the page is between two states
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not in {timeout} s: {check}")
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from support import until
 
 from display import browser
 
@@ -26,20 +26,6 @@ def chrome() -> Iterator[Any]:
     driver = browser.chromium(1920, 1080, tz="UTC")
     yield driver
     driver.quit()
-
-
-def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-        except Exception:  # the page is between two states
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not in {timeout} s: {check}")
-        time.sleep(0.05)
 
 
 def js(chrome: Any, script: str) -> Any:
