@@ -12,6 +12,7 @@ batch's changes are kept, or none are and every command in it gets the storage e
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -199,11 +200,20 @@ class Hall:
         self, events: list[ev.Event], origin: Origin, now: float, records: list[Record]
     ) -> None:
         seq = records[-1].seq if records else self.store.last_seq
+        if origin.device:
+            # the issuing device belongs to the ticket: a kiosk voids only what it issued
+            events = [_issued_by(e, origin.device) for e in events]
         self.engine.apply(events, now)
         records += [
             Record(seq + i + 1, now, event, origin.device, origin.actor, origin.request_id)
             for i, event in enumerate(events)
         ]
+
+
+def _issued_by(event: ev.Event, device: str) -> ev.Event:
+    if isinstance(event, ev.Issued) and not event.ticket.issued_by:
+        return ev.Issued(ticket=dataclasses.replace(event.ticket, issued_by=device))
+    return event
 
 
 def _repeat(first: Reply, op: str) -> Result | Refused:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from shared.hallconfig import HallConfig
 from .engine import events as ev
 from .engine.state import Card, Case, HallState, Ticket, Window
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreError(Exception):
@@ -173,7 +172,27 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migrate_1}
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Read by key what used to be scanned: each event's ticket (reports read a ticket's
+    life by it), the device that issued each ticket (a kiosk voids only its own), and
+    request replies by time (only the last day's are read, and older ones are pruned)."""
+    conn = db.conn
+    conn.execute("ALTER TABLE events ADD COLUMN ticket TEXT")
+    conn.execute(
+        "UPDATE events SET ticket = CASE WHEN type = 'issued' "
+        "THEN json_extract(payload, '$.ticket.id') ELSE json_extract(payload, '$.ticket') END "
+        "WHERE json_type(payload, '$.ticket') IS NOT NULL"
+    )
+    conn.execute("CREATE INDEX idx_events_ticket ON events (ticket) WHERE ticket IS NOT NULL")
+    conn.execute("ALTER TABLE tickets ADD COLUMN issued_by TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "UPDATE tickets SET issued_by = coalesce((SELECT device FROM events WHERE "
+        "events.ticket = tickets.id AND events.type = 'issued'), '')"
+    )
+    conn.execute("CREATE INDEX idx_requests_at ON requests (at)")
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
 
 
 class Store:
@@ -285,8 +304,8 @@ class Store:
 
     def _write(self, state: HallState, records: list[Record], requests: Sequence[Reply]) -> None:
         self.conn.executemany(
-            "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (seq, at, type, device, actor, request_id, payload, ticket) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     r.seq,
@@ -296,6 +315,7 @@ class Store:
                     r.actor,
                     r.request_id,
                     _dumps(r.event.to_json()),
+                    ev.ticket_of(r.event),
                 )
                 for r in records
             ],
@@ -405,24 +425,6 @@ class Store:
                 r["actor"] or "",
                 r["request_id"] or "",
             )
-
-    def issuers(self, tickets: set[str]) -> dict[str, str]:
-        """The device that issued each of ``tickets``, read from the newest events back until
-        all are found (today's tickets: the last day's events, not the whole history)."""
-        found: dict[str, str] = {}
-        left = set(tickets)
-        cursor = self.conn.execute(
-            "SELECT device, payload FROM events WHERE type = 'issued' ORDER BY seq DESC"
-        )
-        with closing(cursor):
-            for device, payload in cursor if left else ():
-                tid = jsoncodec.loads(payload)["ticket"]["id"]
-                if tid in left:
-                    left.discard(tid)
-                    found[tid] = device or ""
-                    if not left:
-                        break
-        return found
 
     def replies(self, since: float) -> Iterator[Reply]:
         for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):

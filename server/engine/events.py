@@ -34,6 +34,14 @@ def event(cls: type[Event]) -> type[Event]:
     return cls
 
 
+def ticket_of(event: Event) -> str | None:
+    """The id of the one ticket ``event`` is about, if it is about one (the store indexes it)."""
+    ticket = getattr(event, "ticket", None)
+    if ticket is None or isinstance(ticket, str):
+        return ticket
+    return str(ticket.id)  # Issued carries the whole ticket
+
+
 def from_json(data: dict[str, Any]) -> Event:
     data = dict(data)
     cls = EVENTS[data.pop("type")]

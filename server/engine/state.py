@@ -9,11 +9,25 @@ its QR.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Self
 
 from shared.domain import FINAL, Kind, Status, WindowStatus
 from shared.hallconfig import HallConfig
+
+_REQUIRED: Any = object()
+_DEFAULTS: dict[type, list[tuple[Any, Any]]] = {}
+
+
+def _defaults(cls: type) -> list[tuple[Any, Any]]:
+    """Each field of a row class with its default, or ``_REQUIRED`` where it has none."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = [
+            (f, f.default if f.default is not MISSING else _REQUIRED)
+            for f in fields(cls)  # type: ignore[arg-type]
+        ]
+    return found
 
 
 class _Row:
@@ -27,7 +41,10 @@ class _Row:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
         """The object a stored row (or an event's copy of it) describes."""
-        data = {f.name: row[f.name] for f in fields(cls)}  # type: ignore[arg-type]
+        # a field added since a row was written takes its default (``_defaults``)
+        data = {
+            f.name: row[f.name] if d is _REQUIRED else row.get(f.name, d) for f, d in _defaults(cls)
+        }
         for name, enum in cls._enums:
             data[name] = enum(data[name])
         for name in cls._lists:
@@ -85,6 +102,7 @@ class Ticket(_Row):
     transfers: int = 0
     rating: int | None = None
     note: str = ""
+    issued_by: str = ""  # the device that issued it (a kiosk voids only its own)
 
 
 def line_of(ticket: Ticket) -> str:

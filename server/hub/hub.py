@@ -20,7 +20,6 @@ from websockets.exceptions import ConnectionClosed
 
 from server import adminops
 from server.authlog import FailureLog
-from server.engine import events as ev
 from server.engine.rules import find_ticket
 from server.engine.views import waiting_view
 from server.hall import Hall, Origin
@@ -61,9 +60,6 @@ class Hub:
             hall, max_buffer=self.limits.max_buffer, counts_interval=self.limits.counts_interval
         )
         self.committer = Committer(hall, self._published)
-        # which kiosk issued each ticket still waiting: a kiosk voids only its own
-        waiting = {t for t in hall.state.waiting if hall.state.tickets[t].first_called_at is None}
-        self.issued_by: dict[str, str] = hall.store.issuers(waiting)
         self.fanout.busy = lambda: self.committer.busy
         self.lockout = policy.Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
@@ -78,11 +74,6 @@ class Hub:
         self._buckets: dict[str, Bucket] = {}  # per device: its rate limit
 
     def _published(self, records: list[Record]) -> None:
-        for record in records:
-            if isinstance(record.event, ev.Issued):
-                self.issued_by[record.event.ticket.id] = record.device
-            elif isinstance(record.event, ev.DayOpened):
-                self.issued_by.clear()
         self.fanout.publish(records)
 
     # -- authentication ---------------------------------------------------------------------
@@ -357,7 +348,7 @@ class Hub:
         policy.may_read_window(self.config, session.device, window)
 
     def _authorize(self, device: Device, command: c.Command) -> str:
-        return policy.actor(self.config, self.hall.state, device, command, self.issued_by)
+        return policy.actor(self.config, self.hall.state, device, command)
 
     async def _check_pin(
         self, session: Session, device: Device, command: c.Login, pin: str

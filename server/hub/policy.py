@@ -10,7 +10,6 @@ holds them to tables. The role × op table itself is the protocol's (``shared.pr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from server.engine.rules import find_ticket
@@ -73,18 +72,17 @@ def actor(
     state: HallState,
     device: Device,
     command: c.Command,
-    issuers: Mapping[str, str],
 ) -> str:
     """Check ``device`` may act on what ``command`` names; the staff member acting, if any.
 
     A caller acts on its one window, a bridge on its windows; window actions other than
     login and evaluate need a staff member logged in there (the PIN is checked apart). A kiosk
-    voids only a ticket it issued itself (``issuers``: ticket id -> the device that issued it).
+    voids only a ticket it issued itself (the ticket's ``issued_by``).
     """
     window: int | None = getattr(command, "window", None)
     if device.role == "kiosk" and isinstance(command, c.Void):
         ticket = find_ticket(state, command.ticket)
-        if issuers.get(ticket.id) != device.id:
+        if ticket.issued_by != device.id:
             raise Refused("forbidden", op=command.op)
     if device.role not in WINDOW_BOUND:
         staffed = state.windows.get(window) if window is not None else None

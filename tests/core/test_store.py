@@ -135,6 +135,48 @@ def test_schema_version_and_a_newer_file(tmp_path: Path, open_config):
         Hall(open_config, tmp_path / "hall.db")
 
 
+def test_a_schema_1_file_is_migrated_with_what_it_held(open_config, tmp_path: Path):
+    """Version 2 indexes each event's ticket and keeps the issuing device on the ticket; a
+    file written by version 1 gets both from its event log."""
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="r-1"), at())
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="r-1"), at(second=1))
+    hall.store.conn.executescript(  # back to what version 1 wrote
+        "DROP INDEX idx_events_ticket; ALTER TABLE events DROP COLUMN ticket;"
+        "DROP INDEX idx_requests_at; ALTER TABLE tickets DROP COLUMN issued_by;"
+        "PRAGMA user_version=1;"
+    )
+    hall.close()
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at(second=2))
+    assert hall.store.version == SCHEMA_VERSION == 2
+    assert hall.store.conn.execute(
+        "SELECT type, ticket FROM events WHERE ticket IS NOT NULL ORDER BY seq"
+    ).fetchall() == [("issued", "20261124-A001"), ("issued", "20261124-A002")]
+    assert hall.store.conn.execute("SELECT id, issued_by FROM tickets ORDER BY id").fetchall() == [
+        ("20261124-A001", "kiosk-1"),
+        ("20261124-A002", "kiosk-2"),
+    ]
+    assert [t.issued_by for _, t in sorted(hall.state.tickets.items())] == ["kiosk-1", "kiosk-2"]
+    hall.close()
+
+
+def test_the_issuing_device_is_kept_on_the_ticket_and_each_event_names_its_ticket(hall):
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1"), at())
+    hall.handle(c.Issue(zone="shangshi"), now=at(second=1))  # from the CLI: no device
+    assert [t.issued_by for _, t in sorted(hall.state.tickets.items())] == ["kiosk-1", ""]
+    assert hall.store.conn.execute("SELECT issued_by FROM tickets ORDER BY id").fetchall() == [
+        ("kiosk-1",),
+        ("",),
+    ]
+    plan = " ".join(
+        str(r[-1])
+        for r in hall.store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM events WHERE ticket = '20261125-A001'"
+        )
+    )
+    assert "idx_events_ticket" in plan
+
+
 def test_online_backup_command(hall, tmp_path: Path):
     hall.handle(c.Issue(zone="shangshi"), now=at())
     dest = tmp_path / "backup.db"
