@@ -25,7 +25,7 @@ def _defaults(cls: type) -> list[tuple[Any, Any]]:
     if found is None:
         found = _DEFAULTS[cls] = [
             (f, f.default if f.default is not MISSING else _REQUIRED)
-            for f in fields(cls)  # type: ignore[arg-type]
+            for f in fields(cls)
         ]
     return found
 
