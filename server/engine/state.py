@@ -24,8 +24,7 @@ def _defaults(cls: type) -> list[tuple[Any, Any]]:
     found = _DEFAULTS.get(cls)
     if found is None:
         found = _DEFAULTS[cls] = [
-            (f, f.default if f.default is not MISSING else _REQUIRED)
-            for f in fields(cls)
+            (f, f.default if f.default is not MISSING else _REQUIRED) for f in fields(cls)
         ]
     return found
 
