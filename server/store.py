@@ -8,6 +8,7 @@ counters and the request id's reply are committed together or not at all. WAL mo
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,13 @@ _TABLES: dict[str, tuple[type, str]] = {
 }
 _JSON_COLUMNS = {"quota", "suspended", "tips", "tickets"}
 _dumps = jsoncodec.dumps
+
+
+@functools.cache
+def _layout(table: str) -> tuple[int, tuple[int, ...]]:
+    """A state table's column count and the places of its JSON columns."""
+    columns = Store._columns(table)
+    return len(columns), tuple(i for i, c in enumerate(columns) if c in _JSON_COLUMNS)
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -310,12 +318,12 @@ class Store:
                 (
                     r.seq,
                     r.at,
-                    r.event.type,
+                    (e := r.event).type,
                     r.device,
                     r.actor,
                     r.request_id,
-                    _dumps(r.event.to_json()),
-                    ev.ticket_of(r.event),
+                    _dumps(e.to_json()),
+                    ev.ticket_of(e),
                 )
                 for r in records
             ],
@@ -325,32 +333,37 @@ class Store:
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
             (_dumps(state.scalars()),),
         )
-        self.conn.executemany(
-            "INSERT INTO requests (device, request_id, op, seq, at, reply) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(r.device, r.request_id, r.op, r.seq, r.at, _dumps(r.reply)) for r in requests],
-        )
+        if requests:
+            self.conn.executemany(
+                "INSERT INTO requests (device, request_id, op, seq, at, reply) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.device, r.request_id, r.op, r.seq, r.at, _dumps(r.reply)) for r in requests],
+            )
 
     def _write_dirty(self, state: HallState) -> None:
-        rows: dict[str, list[tuple[Any, ...]]] = {}
+        rows: dict[str, list[list[Any]]] = {}
         sources: dict[str, dict[Any, Any]] = {
             "ticket": state.tickets,
             "window": state.windows,
             "card": state.cards,
             "case": state.cases,
         }
+        retired = state.retired
         for kind, key in state.dirty:
-            table = _TABLES[kind][1]
-            item = sources[kind].get(key) or state.retired.get((kind, key))
+            item = sources[kind].get(key)
             if item is None:
-                continue
+                item = retired.get((kind, key))
+                if item is None:
+                    continue
+            table = _TABLES[kind][1]
             # row() gives the columns in table order; which of them are JSON is known per table
-            rows.setdefault(table, []).append(
-                tuple(
-                    _dumps(v) if is_json else v
-                    for v, is_json in zip(item.row().values(), self._json[table], strict=True)
-                )
-            )
+            values = list(item.row().values())
+            columns, json_at = _layout(table)
+            if len(values) != columns:
+                raise ValueError(f"a {kind} row of {len(values)} values for {columns} columns")
+            for i in json_at:
+                values[i] = _dumps(values[i])
+            rows.setdefault(table, []).append(values)
         for table, values in rows.items():
             self.conn.executemany(self._sql[table], values)
 

@@ -13,7 +13,7 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from shared.domain import Kind
+from shared.domain import Kind, WindowStatus
 from shared.hallconfig import HallConfig
 
 from .state import HallState, Ticket, Window, line_of
@@ -172,10 +172,10 @@ def wait_minutes(state: HallState, config: HallConfig, ticket: Ticket, ahead: in
         mean = zone.matters[ticket.matter].service_minutes
     else:
         mean = sum(m.service_minutes for m in zone.matters.values()) / max(1, len(zone.matters))
-    windows = state.windows
-    open_windows = sum(
-        1
-        for n in config.zone_windows.get(ticket.zone, ())
-        if (w := windows.get(n)) is not None and w.staff and w.status.value != "paused"
-    )
+    windows, paused = state.windows, WindowStatus.PAUSED
+    open_windows = 0
+    for n in config.zone_windows.get(ticket.zone, ()):  # a plain loop: it runs for every ticket
+        w = windows.get(n)
+        if w is not None and w.staff and w.status is not paused:
+            open_windows += 1
     return round(ahead * mean / max(1, open_windows))

@@ -108,7 +108,7 @@ async def _serve(
 ) -> int:
     from server.store import StoreError
 
-    from .server import start_hub
+    from .server import settle_heap, start_hub
 
     try:
         running = await start_hub(
@@ -130,6 +130,7 @@ async def _serve(
     except OSError as e:
         raise listen_error(e, args.host, args.port) from e
     running.hub.config_path = args.config  # what `onetrip admin reload` re-reads
+    settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -77,6 +77,10 @@ def pushes(
     def push(topics: list[str] | None, event: str, at: int, payload: dict[str, Any]) -> None:
         out.append(Push(None if topics is None else tuple(topics), event, at, payload))
 
+    def heard(topics: list[str]) -> bool:
+        """Whether anyone follows one of ``topics``: a push nobody gets is not built."""
+        return any(topic in followed for topic in topics)
+
     for record in records:
         e, at = record.event, record.seq
         if isinstance(e, ev.DayOpened):
@@ -93,7 +97,8 @@ def pushes(
             topics = [zone_topic(t.zone)]
             if t.to_staff:
                 topics.append(staff_topic(t.to_staff))
-            push(topics, Events.ISSUED, at, {"ticket": ticket_view(config, t)})
+            if heard(topics):
+                push(topics, Events.ISSUED, at, {"ticket": ticket_view(config, t)})
             _reroute(memory, t, followups)
             out.extend(status(config, state, memory, t.code, at, followed))
             queues_changed = True
@@ -118,12 +123,15 @@ def pushes(
             if t.staff:
                 topics.append(staff_topic(t.staff))
             kind = Events.CALLED if isinstance(e, ev.Called) else Events.RECALLED
-            push(topics, kind, at, {"call": entry, "ticket": ticket_view(config, t)})
+            if heard(topics):
+                push(topics, kind, at, {"call": entry, "ticket": ticket_view(config, t)})
         else:
             topics = [zone_topic(t.zone)]
             if t.window is not None:
                 topics.append(window_topic(t.window))
-            push(topics, Events.TICKET, at, {"change": e.type, "ticket": ticket_view(config, t)})
+            if heard(topics):
+                payload = {"change": e.type, "ticket": ticket_view(config, t)}
+                push(topics, Events.TICKET, at, payload)
         _reroute(memory, t, followups)
         out.extend(status(config, state, memory, t.code, at, followed))
         queues_changed = True
@@ -134,7 +142,9 @@ def pushes(
         view = window_view(state, config, state.windows[number])
         if view != memory.windows.get(number):
             memory.windows[number] = view
-            push([HALL, window_topic(number)], Events.WINDOW, seq, {"window": view})
+            topics = [HALL, window_topic(number)]
+            if heard(topics):
+                push(topics, Events.WINDOW, seq, {"window": view})
     for staff in sorted(followups):
         topic = staff_topic(staff)
         if topic in followed:

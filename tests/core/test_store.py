@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from support import at
 
 from server.engine import Engine
+from server.engine import events as ev
 from server.hall import Hall, Origin
 from server.store import SCHEMA_VERSION, StoreError
 from shared import commands as c
@@ -112,6 +114,10 @@ def test_reload_and_replay_rebuild_the_live_state(open_config, tmp_path: Path):
     hall.handle(c.RedeemCard(code=card["code"]), now=t2 + 1)
     live = hall.state.canonical()
     assert replayed(hall) == live
+    for record in hall.store.records():  # each event stored as all its fields, and only them
+        e = record.event
+        if not isinstance(e, ev.Issued | ev.CardIssued):  # those store their row
+            assert e.to_json() == {"type": e.type, **dataclasses.asdict(e)}
     hall.close()
     again = Hall(open_config, tmp_path / "hall.db")
     assert again.state.canonical() == live

@@ -88,10 +88,15 @@ def test_a_followed_ticket_gets_its_status_only_when_it_changes(open_config):
 def test_nothing_is_built_for_a_topic_nobody_follows(open_config):
     pump = Pump(open_config)
     pump.followed = set()
-    got, _ = pump.run(c.Issue(zone="shangshi"))
-    assert got == [("issued", ("zone:shangshi",))]  # the zone push goes out; no status built
+    got, queues = pump.run(c.Issue(zone="shangshi"))
+    assert got == [] and queues  # no push, no status built; the counts are still due
     assert pump.memory.statuses == {}
-    assert got == pump.run(c.Issue(zone="shangshi"))[0]  # and no follow-up list either
+    assert pump.run(c.CallNext(window=1))[0] == []
+    assert pump.memory.recent[0]["ticket"] == "A001"  # the recent calls are kept all the same
+    assert pump.memory.windows[1]["ticket"] == "A001"  # and so is each window's last view
+    pump.followed = {"hall"}
+    got, _ = pump.run(c.Finish(window=1))
+    assert got == [("window", ("hall", "window:1"))]  # the board's; the zone's is not built
 
 
 def test_a_new_day_goes_to_everyone_and_clears_the_recent_calls(open_config):
