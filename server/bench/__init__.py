@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ from voice.bench import bench as voice
 from .hall import write_big_hall
 
 RATES = ["kiosk=100000", "caller=100000", "display=100000"]
+THROUGHPUT_SECONDS = {False: 15.0, True: 4.0}  # by --quick
 BOARDS, BOARD_PROCESSES = 100, 4
 
 
@@ -54,6 +56,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
     p.add_argument("--dir", type=Path, help="work in this folder and keep it (logs, raw times)")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        help="with bare: measure each ratio this many times, each pair back to back "
+        "(default 3, 1 with --quick)",
+    )
     p.set_defaults(func=cmd_bench)
 
 
@@ -196,7 +204,7 @@ def fanout(folder: Path, quick: bool) -> None:
 def throughput(folder: Path, quick: bool) -> None:
     server = Server(folder)
     try:
-        seconds = "4" if quick else "15"
+        seconds = str(THROUGHPUT_SECONDS[quick])
         start = str(time.time() + 3)
         procs = [
             load(
@@ -268,30 +276,83 @@ def disk(folder: Path) -> None:
     emit("disk", "fsync_p99", percentile(took, 99), "ms")
 
 
-def bare_limits(folder: Path, quick: bool) -> None:
+def bare_sqlite(folder: Path, quick: bool) -> None:
     from . import bare
 
     seconds = 3.0 if quick else 10.0
     emit("bare", "sqlite_rows_per_second", bare.sqlite_rows_per_second(folder, seconds), "rows/s")
+
+
+def bare_ws_sqlite(folder: Path, quick: bool) -> None:
+    from . import bare
+
+    seconds = THROUGHPUT_SECONDS[quick]  # as long as the throughput bench it is set beside
     emit("bare", "ws_sqlite_per_second", bare.ws_sqlite(folder, seconds), "requests/s")
+
+
+def bare_broadcast(folder: Path, quick: bool) -> None:
+    from . import bare
+
     arrivals = bare.bare_broadcast(folder, 5.0 if quick else 20.0, percentile)
     emit("bare", "broadcast_p50", percentile(arrivals, 50), "ms")
     emit("bare", "broadcast_p99", percentile(arrivals, 99), "ms")
 
 
-def ratios() -> None:
-    """onetrip's figures as shares of the bare stack's, where both were measured."""
-    pairs = (
-        ("throughput_over_bare_ws_sqlite", ("throughput", "tickets_per_second"),
-         ("bare", "ws_sqlite_per_second")),
-        ("throughput_over_bare_sqlite", ("throughput", "tickets_per_second"),
-         ("bare", "sqlite_rows_per_second")),
-        ("board_p99_over_bare_broadcast_p99", ("fanout", "board_p99"),
-         ("bare", "broadcast_p99")),
-    )  # fmt: skip
-    for name, ours, theirs in pairs:
-        if ours in RESULTS and RESULTS.get(theirs):
-            emit("ratio", name, RESULTS[ours] / RESULTS[theirs], "x")
+def bare_limits(folder: Path, quick: bool) -> None:
+    bare_sqlite(folder, quick)
+    bare_ws_sqlite(folder, quick)
+    bare_broadcast(folder, quick)
+
+
+# Each ratio: its name, onetrip's figure, the bare stack's, and the two benches that make them.
+RATIOS = (
+    ("throughput_over_bare_ws_sqlite", ("throughput", "tickets_per_second"),
+     ("bare", "ws_sqlite_per_second")),
+    ("board_p99_over_bare_broadcast_p99", ("fanout", "board_p99"), ("bare", "broadcast_p99")),
+    ("board_p50_over_bare_broadcast_p50", ("fanout", "board_p50"), ("bare", "broadcast_p50")),
+)  # fmt: skip
+PAIRS = {"throughput": bare_ws_sqlite, "fanout": bare_broadcast}  # onetrip bench -> its limit
+
+
+def paired(
+    folder: Path, quick: bool, name: str, ours: Any, rounds: int, rnd: list[dict[str, float]]
+) -> None:
+    """``name`` and its bare limit back to back, ``rounds`` times, alternating which goes first
+    (ABBA: a machine that drifts during the run weighs on both sides alike). Each round's
+    figures are kept for its ratios; the spread over the rounds is what a reader should trust.
+    """
+    for r in range(rounds):
+        order = (PAIRS[name], ours) if r % 2 == 0 else (ours, PAIRS[name])
+        for bench in order:
+            bench(folder, quick)
+        while len(rnd) <= r:
+            rnd.append({})
+        for ratio, mine, theirs in RATIOS:
+            if mine[0] == name and RESULTS.get(theirs):
+                rnd[r][ratio] = RESULTS[mine] / RESULTS[theirs]
+
+
+def ratios(rounds: list[dict[str, float]]) -> None:
+    """onetrip's figures as shares of the bare stack's, where both were measured: per round,
+    then the median and the spread (lowest, highest) over the rounds."""
+    for name, _, _ in RATIOS:
+        values = [r[name] for r in rounds if name in r]
+        for i, value in enumerate(values, 1):
+            emit("ratio", f"{name}_round{i}", value, "x")
+        if values:
+            emit("ratio", name, statistics.median(values), "x")
+            emit("ratio", f"{name}_min", min(values), "x")
+            emit("ratio", f"{name}_max", max(values), "x")
+    if RESULTS.get(("bare", "sqlite_rows_per_second")) and ("throughput", "tickets_per_second") in (
+        RESULTS
+    ):
+        emit(
+            "ratio",
+            "throughput_over_bare_sqlite",
+            RESULTS[("throughput", "tickets_per_second")]
+            / RESULTS[("bare", "sqlite_rows_per_second")],
+            "x",
+        )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -322,11 +383,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    chosen = args.which or list(benches)
+    rounds = max(1, args.rounds or (1 if args.quick else 3))
+    per_round: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="onetrip-bench-") as tmp:
         folder = args.dir or Path(tmp)
         write_big_hall(folder)
         disk(folder)
-        for which in args.which or list(benches):
-            benches[which](folder, args.quick)
-        ratios()
+        for which in chosen:
+            if "bare" in chosen and which == "bare":
+                bare_sqlite(folder, args.quick)  # the rest beside the bench it is a limit of
+                for name, limit in PAIRS.items():
+                    if name not in chosen:
+                        limit(folder, args.quick)
+            elif "bare" in chosen and which in PAIRS:
+                paired(folder, args.quick, which, benches[which], rounds, per_round)
+            else:
+                benches[which](folder, args.quick)
+        ratios(per_round)
     return 0

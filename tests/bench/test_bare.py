@@ -32,23 +32,39 @@ def test_the_bare_broadcast_reaches_every_board(tmp_path):
     assert len(arrivals) == calls * bare.BOARDS and min(arrivals) > 0
 
 
-def test_ratios_put_onetrip_beside_the_bare_stack(capsys, monkeypatch):
+def test_ratios_pair_each_figure_with_its_limit_round_by_round(capsys, monkeypatch):
     monkeypatch.setattr(bench, "RESULTS", {})
-    bench.emit("throughput", "tickets_per_second", 2000, "tickets/s")
-    bench.emit("bare", "ws_sqlite_per_second", 5000, "requests/s")
-    bench.emit("fanout", "board_p99", 6.0, "ms")
-    bench.emit("bare", "broadcast_p99", 3.0, "ms")
-    bench.ratios()
+    ran: list[str] = []
+    ours = iter([2000, 1500, 3000])
+    limits = iter([5000, 5000, 6000])
+
+    def throughput(folder, quick):
+        ran.append("onetrip")
+        bench.emit("throughput", "tickets_per_second", next(ours), "tickets/s")
+
+    def limit(folder, quick):
+        ran.append("bare")
+        bench.emit("bare", "ws_sqlite_per_second", next(limits), "requests/s")
+
+    monkeypatch.setitem(bench.PAIRS, "throughput", limit)
+    rounds: list[dict[str, float]] = []
+    bench.paired(None, True, "throughput", throughput, 3, rounds)
+    assert ran == ["bare", "onetrip", "onetrip", "bare", "bare", "onetrip"]  # ABBA
+    assert [r["throughput_over_bare_ws_sqlite"] for r in rounds] == [0.4, 0.3, 0.5]
+    bench.ratios(rounds)
     out = capsys.readouterr().out
-    assert '"metric": "throughput_over_bare_ws_sqlite", "value": 0.4' in out
-    assert '"metric": "board_p99_over_bare_broadcast_p99", "value": 2.0' in out
-    assert "throughput_over_bare_sqlite" not in out  # not measured: no ratio
+    assert '"metric": "throughput_over_bare_ws_sqlite_round2", "value": 0.3' in out
+    assert '"metric": "throughput_over_bare_ws_sqlite", "value": 0.4' in out  # the median
+    assert '"metric": "throughput_over_bare_ws_sqlite_min", "value": 0.3' in out
+    assert '"metric": "throughput_over_bare_ws_sqlite_max", "value": 0.5' in out
+    assert "board_p99_over_bare_broadcast_p99" not in out  # not measured: no ratio
+    assert "throughput_over_bare_sqlite" not in out
 
 
 @pytest.mark.parametrize("which", ["nothing"])
 def test_an_unknown_bench_is_refused(which, capsys):
     import argparse
 
-    args = argparse.Namespace(which=[which], quick=True, dir=None)
+    args = argparse.Namespace(which=[which], quick=True, dir=None, rounds=None)
     assert bench.cmd_bench(args) == 2
     assert "bare, fanout, throughput, busyday" in capsys.readouterr().err
