@@ -462,7 +462,7 @@ class CallerBar(QWidget):
             return False
         ticket = self.model.ticket or {}
         if action == "finish":
-            tips = card_tips(self.config.tips, ticket.get("matter"))
+            tips = card_tips(self.hall, self.config.tips, ticket.get("zone"), ticket.get("matter"))
             dialog: Any = FinishDialog(ticket, tips, self.lang, self)
             dialog.chosen.connect(self._finish_chosen)
         elif action == "transfer":

@@ -46,7 +46,8 @@ class CallerConfig:
     dock: str = "right"
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
     pause_reasons: tuple[str, ...] = PAUSE_REASONS
-    tips: dict[str, tuple[str, ...]] = field(default_factory=dict)  # matter id -> tips
+    # this window's own tips, after the hall's for the matter: matter id (or "default") -> tips
+    tips: dict[str, tuple[str, ...]] = field(default_factory=dict)
     recall_limit: int = 3
     evaluator: EvaluatorConfig = field(default_factory=EvaluatorConfig)
     request_timeout: float = 5.0
@@ -160,11 +161,12 @@ pause_reasons = [{reasons}]
 [caller.keys]
 {keys}
 
-# 续办服务卡的温馨提示：按事项编号，default 用于其他事项
+# 续办服务卡的温馨提示按事项写在大厅配置里（zones.matters 的 tips），对所有窗口一致。
+# 这里可为本窗口追加几条（排在大厅的之后）：按事项编号，default 用于没有单独列出的事项。
+# The card's tips per matter are in the hall config (a matter's tips); these are this
+# window's own additions, after the hall's: per matter id, default for the others.
 [tips]
 default = ["请携带本卡及身份证原件", "如有疑问请拨打卡上电话"]
-qysl = ["请带齐补正材料原件", "全体股东签字的章程"]
-zydj = ["请买卖双方本人到场", "携带不动产权证书原件"]
 
 # 好差评评价屏：窗口外侧的第二块屏（或单独一台触摸屏，用 --evaluator 运行）
 [evaluator]

@@ -372,6 +372,7 @@ class Rated(Event):
     level: int
     window: int | None
     staff: str | None
+    reasons: list[str] = field(default_factory=list)  # a 差评's reasons; absent in older logs
 
     def apply(self, state: HallState, at: float) -> None:
         state.tickets[self.ticket].rating = self.level

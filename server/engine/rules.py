@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import commands as c
-from shared.domain import FINAL, RATING_LEVELS, Kind, Status, WindowStatus
+from shared.domain import FINAL, POOR_LEVELS, RATING_LEVELS, Kind, Status, WindowStatus
 from shared.errors import Refused
 from shared.hallconfig import HallConfig
 from shared.security import card_code, read_card_code, ticket_code
@@ -439,7 +439,13 @@ def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float) 
     if ticket.rating is not None:
         raise Refused("already_rated", ticket=ticket.label)
     check(ticket, c.Evaluate)
-    return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff)]
+    if cmd.reasons:
+        if cmd.level not in POOR_LEVELS:
+            raise Refused("reasons_not_poor")
+        for reason in cmd.reasons:
+            if reason not in config.policy.rating_reasons:
+                raise Refused("unknown_reason", reason=reason)
+    return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff, list(cmd.reasons))]
 
 
 # --- 好差评整改 ----------------------------------------------------------------------------------

@@ -135,6 +135,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "caller.eval.card_staff": ("受理人：{name}　电话：{phone}", "Staff: {name}, phone {phone}"),
     "caller.eval.timeout_note": ("{seconds}秒后自动返回", "Returns in {seconds} s"),
+    "caller.eval.reasons_ask": (
+        "您对哪些方面不满意？（可多选）",
+        "What were you not satisfied with? (choose any)",
+    ),
+    "caller.eval.reasons_level": ("您的评价：{level}", "Your rating: {level}"),
+    "caller.eval.submit": ("提交", "Submit"),
+    "caller.eval.skip": ("跳过", "Skip"),
+    "caller.eval.back": ("重新选择", "Choose again"),
+    "caller.eval.reasons_timeout": ("{seconds}秒后按已选内容提交", "Sent as chosen in {seconds} s"),
     # configuration and command line
     "caller.config.written": (
         "已写入呼叫器配置示例：{path}",
