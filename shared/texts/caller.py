@@ -120,6 +120,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "caller.suspend.note": ("挂起原因（可不填）", "Why (optional)"),
     "caller.suspend.title": ("挂起 {ticket}号", "Suspend {ticket}"),
     # the evaluator screen (好差评)
+    # system-wide shortcuts
+    "caller.hotkey.failed": (
+        "全局快捷键 {combo} 不可用：",
+        "Global shortcut {combo} unavailable: ",
+    ),
+    "caller.hotkey.taken": (
+        "已被其他程序占用，请换一个组合键",
+        "another program holds it; choose another",
+    ),
+    "caller.hotkey.no_display": ("没有可用的 X11 显示（DISPLAY）", "no X11 display (DISPLAY)"),
+    "caller.hotkey.no_xlib": ("未安装 python-xlib", "python-xlib is not installed"),
+    "caller.hotkey.unsupported": ("键盘上没有这个键", "the keyboard has no such key"),
     "caller.eval.title": ("好差评", "Rate our service"),
     "caller.eval.ask": ("请对本次服务进行评价", "Please rate this service"),
     "caller.eval.staff": ("工作人员：{name}　工号：{id}", "Served by {name} (no. {id})"),

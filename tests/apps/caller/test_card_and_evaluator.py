@@ -325,6 +325,7 @@ def test_a_poor_rating_with_reasons_and_a_good_one_without(
     with qtbot.waitSignal(screen.hub.replied, timeout=8000):
         click(qtbot, screen.skip_button)
     assert screen.sent[-1] == {"ticket": bar.model.last_finished["id"], "level": 2}
+    qtbot.waitUntil(lambda: screen.state == THANKS)  # the evaluate's reply (not the hall's)
     assert rated(labels[2])["level"] == 2 and rated(labels[2])["reasons"] == []
     assert db_rows(hall_server, "SELECT label, rating FROM tickets ORDER BY label") == [
         (labels[0], 1),
