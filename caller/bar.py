@@ -187,7 +187,9 @@ class CallerBar(QWidget):
         button.setAutoDefault(False)
         if role:
             button.setProperty("role", role)
-        key = self.config.keys.get(action)
+        key = " / ".join(
+            k for k in (self.config.keys.get(action), self.config.global_keys.get(action)) if k
+        )
         label = t(f"caller.action.{action}", self.lang)
         button.setText(label)
         button.setToolTip(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from qtkit.banner import ConnectionBanner
 from qtkit.hubclient import QtHubClient
 from qtkit.qr import QrWidget
+from qtkit.theme import PALETTE
 from shared.domain import RATING_LEVELS
 from shared.texts import t
 
@@ -129,12 +131,12 @@ class EvaluatorWindow(QWidget):
         rl.addWidget(self.reasons_level)
         rl.addWidget(self.reasons_question)
         self.reasons_grid = QGridLayout()
-        rl.addLayout(self.reasons_grid)
+        rl.addLayout(self.reasons_grid, 3)
         self.reason_buttons: dict[str, QPushButton] = {}
         rl.addStretch(1)
         row = QHBoxLayout()
-        self.back_button = self._touch_button(t("caller.eval.back", lang), "reasons-back", "quiet")
-        self.skip_button = self._touch_button(t("caller.eval.skip", lang), "reasons-skip", "quiet")
+        self.back_button = self._touch_button(t("caller.eval.back", lang), "reasons-back", "")
+        self.skip_button = self._touch_button(t("caller.eval.skip", lang), "reasons-skip", "")
         self.submit_button = self._touch_button(
             t("caller.eval.submit", lang), "reasons-submit", "primary"
         )
@@ -209,6 +211,14 @@ class EvaluatorWindow(QWidget):
         for i, reason in enumerate(reasons):
             button = self._touch_button(reason, f"reason-{i}", "tile")
             button.setCheckable(True)
+            # unticked: an outline; ticked: filled and marked ✓ (not by colour alone)
+            button.setStyleSheet(
+                f"QPushButton {{ background: {PALETTE.surface}; color: {PALETTE.primary};"
+                f" border: 3px solid {PALETTE.primary}; }}"
+                f" QPushButton:checked {{ background: {PALETTE.primary};"
+                f" color: {PALETTE.on_primary}; }}"
+            )
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             button.clicked.connect(lambda _=False, r=reason: self.toggle(r))
             self.reason_buttons[reason] = button
             self.reasons_grid.addWidget(button, i // 2, i % 2)
@@ -270,7 +280,9 @@ class EvaluatorWindow(QWidget):
                 )
             )
             for reason, button in self.reason_buttons.items():
-                button.setChecked(reason in self.flow.picked)
+                ticked = reason in self.flow.picked
+                button.setChecked(ticked)
+                button.setText(f"✓ {reason}" if ticked else reason)
         elif state == THANKS:
             self.stack.setCurrentWidget(self.thanks)
         else:

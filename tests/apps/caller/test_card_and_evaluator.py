@@ -291,6 +291,8 @@ def test_a_poor_rating_with_reasons_and_a_good_one_without(
     assert not screen.reason_buttons["办事效率低"].isChecked()  # a fresh choice
     click(qtbot, screen.reason_buttons["需要多次跑动"])
     click(qtbot, screen.reason_buttons["等候时间长"])
+    ticked = screen.reason_buttons["等候时间长"]
+    assert ticked.isChecked() and ticked.text() == "✓ 等候时间长"  # marked, not by colour alone
     qtbot.keyClick(screen, Qt.Key.Key_Return)  # keys submit nothing
     assert screen.sent == []
     with qtbot.waitSignal(screen.hub.replied, timeout=8000):
@@ -332,3 +334,59 @@ def test_a_poor_rating_with_reasons_and_a_good_one_without(
         (labels[1], 5),
         (labels[2], 2),
     ]
+
+
+def test_reasons_the_hall_dropped_meanwhile_keep_the_rating(tmp_path: Any, qtbot: Any) -> None:
+    """The hall's list changes (a reload) while a citizen ticks a reason it no longer has: the
+    server refuses the reasons, the evaluator sends the level alone — the rating is not lost."""
+    import json
+
+    from hub.conftest import _write
+
+    files = _write(tmp_path / "hall")
+    server = ServerProcess(files, tmp_path / "hall.db").start()
+    made = Callers(files, server, qtbot)
+    try:
+        kiosk = Kiosk(files, server.url)
+        app = made(3, evaluator=True)
+        bar, screen = app.bar, app.evaluator
+        assert bar is not None and screen is not None
+        login(qtbot, bar, "s001")
+        (label,) = kiosk.issue_many(1)
+        qtbot.waitUntil(lambda: len(bar.model.waiting) == 1)
+        press_and_wait(qtbot, bar, "call_next")
+        dialog = open_finish(qtbot, bar)
+        with qtbot.waitSignal(bar.shown, timeout=8000):
+            click(qtbot, dialog.done_button)
+        qtbot.waitUntil(lambda: screen.state == ASKING and len(screen.reason_buttons) == 6)
+        click(qtbot, screen.levels[1])
+        click(qtbot, screen.reason_buttons["等候时间长"])
+        text = files.config_path.read_text(encoding="utf-8")
+        files.config_path.write_text(
+            text.replace('rating_reasons = ["等候时间长", ', "rating_reasons = ["), encoding="utf-8"
+        )
+        assert kiosk.admin("reload")["reloaded"]
+        with qtbot.waitSignal(screen.hub.replied, timeout=8000):
+            click(qtbot, screen.submit_button)
+        qtbot.waitUntil(lambda: screen.state == THANKS)
+        tid = bar.model.last_finished["id"]
+        assert screen.sent == [
+            {"ticket": tid, "level": 1, "reasons": ["等候时间长"]},
+            {"ticket": tid, "level": 1},
+        ]
+        ((payload,),) = db_rows(server, "SELECT payload FROM events WHERE type = 'rated'")
+        assert json.loads(payload)["level"] == 1 and json.loads(payload)["reasons"] == []
+        assert db_rows(server, "SELECT rating FROM tickets WHERE label = ?", label) == [(1,)]
+        # the next question offers the hall's new list
+        qtbot.waitUntil(lambda: screen.state == IDLE, timeout=5000)
+        kiosk.issue_many(1)
+        qtbot.waitUntil(lambda: len(bar.model.waiting) == 1)
+        press_and_wait(qtbot, bar, "call_next")
+        dialog = open_finish(qtbot, bar)
+        with qtbot.waitSignal(bar.shown, timeout=8000):
+            click(qtbot, dialog.done_button)
+        qtbot.waitUntil(lambda: len(screen.reason_buttons) == 5)
+        assert "等候时间长" not in screen.reason_buttons
+    finally:
+        made.close()
+        server.kill()

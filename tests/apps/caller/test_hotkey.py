@@ -377,6 +377,7 @@ def test_the_bar_calls_next_while_another_program_has_the_keyboard(
     bar = callers(3, global_keys={"call_next": "Ctrl+Shift+F1"}).bar
     assert bar is not None
     qtbot.waitUntil(lambda: bar.hotkeys.running)
+    assert bar.buttons["call_next"].toolTip() == "呼叫下一位（F1 / Ctrl+Shift+F1）"
     login(qtbot, bar, "s001")
     labels = kiosk.issue_many(2)
     qtbot.waitUntil(lambda: len(bar.model.waiting) == 2)
