@@ -321,13 +321,6 @@ def test_x11_a_hotkey_pressed_and_held(hotkeys: Any, keyboard: Keyboard, qtbot: 
         keyboard.tap("Control_L", "Shift_L", "F2")
     keyboard.tap("Num_Lock")
     assert hk.seen[-2:] == [("press", "Ctrl+Shift+F2", False), ("release", "Ctrl+Shift+F2")]
-    # two taps quicker than the release settles: two presses, each released
-    hk.seen.clear()
-    with qtbot.waitSignal(hk.released, timeout=5000):
-        keyboard.tap("Control_L", "Shift_L", "F1")
-        keyboard.tap("Control_L", "Shift_L", "F1")
-    qtbot.waitUntil(lambda: len(hk.seen) == 4)
-    assert hk.seen == [("press", "Ctrl+Shift+F1", False), ("release", "Ctrl+Shift+F1")] * 2
     # held down: the X server repeats it; one press, then repeats, then one release
     hk.seen.clear()
     raw = hk.raw_presses
