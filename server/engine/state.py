@@ -1,9 +1,9 @@
 """The hall's live state: what the engine decides against and events change.
 
 It holds today's tickets, the windows, the open cards and the open cases. Older tickets and
-closed cards live only in the store (a closed card is looked up there when it is redeemed). ``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that
-"call next" looks at who waits, not at the whole day; ``by_code`` finds a ticket by the code of
-its QR.
+closed cards live only in the store (a closed card is looked up there when it is redeemed).
+``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that "call next"
+looks at who waits, not at the whole day; ``by_code`` finds a ticket by the code of its QR.
 """
 
 from __future__ import annotations
