@@ -112,7 +112,7 @@ class Issued(Event):
     ticket: Ticket
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "ticket": self.ticket.row()}
+        return {"type": self.type, "ticket": self.ticket.changed()}
 
     def apply(self, state: HallState, at: float) -> None:
         t = self.ticket.copy()  # events stay immutable
@@ -389,7 +389,7 @@ class CardIssued(Event):
     card: Card
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "card": self.card.row()}
+        return {"type": self.type, "card": self.card.changed()}
 
     def apply(self, state: HallState, at: float) -> None:
         card = self.card.copy()

@@ -50,6 +50,15 @@ class _Row:
             data[name] = list(data[name] or [])
         return cls(**data)
 
+    def changed(self) -> dict[str, Any]:
+        """``row()`` without the fields that hold their default: what an event carries of a
+        row (``from_row`` gives the rest back), kept small since the log keeps it for ever."""
+        row = self.row()
+        for f, default in _defaults(type(self)):
+            if default is not _REQUIRED and row[f.name] == default:
+                del row[f.name]
+        return row
+
     def row(self) -> dict[str, Any]:
         row = dict(self.__dict__)
         for name in self._lists:
