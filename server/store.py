@@ -196,9 +196,14 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
 def _migrate_3(db: sqlite_utils.Database) -> None:
     """Start-up reads today's and the open work only: the open cards by a partial index (the
     closed ones are read by number when redeemed), and request replies only for as long as a
-    retry can come (older ones are pruned here once, then at each new day)."""
+    retry can come (older ones are pruned here once, then at each new day). Ticket codes are
+    no longer unique in the file."""
     conn = db.conn
     conn.execute("CREATE INDEX idx_cards_open ON cards (number) WHERE closed_at IS NULL")
+    # A ticket's code is 40 bits of HMAC of its id: over a year's 1.75 million tickets two
+    # are likely to share one, and a unique index would then refuse to issue the second for
+    # ever. Codes are looked up among the live tickets only (in memory): no index is needed.
+    conn.execute("DROP INDEX IF EXISTS idx_tickets_code")
     conn.execute(
         "DELETE FROM requests WHERE at < (SELECT max(at) FROM requests) - ?", (REPLIES_KEPT,)
     )

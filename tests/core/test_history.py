@@ -4,18 +4,21 @@ closed cards of past years still answer for themselves, and request replies are 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import TZ, at
+from support import ROOT, TZ, at
 
 from server.hall import Hall, Origin
 from server.store import REPLIES_KEPT
 from shared import commands as c
 from shared.errors import Refused
 from shared.hallconfig import HallConfig
+from shared.security import ticket_code
 
 TODAY = at(day=24, hour=9)
 
@@ -267,3 +270,64 @@ def test_upgrading_a_file_prunes_replies_older_than_a_day(open_config, tmp_path)
     hall = Hall(open_config, db, clock=lambda: TODAY)
     assert rows(hall) == ["d1"]  # the newest and whatever is less than a day older
     hall.close()
+
+
+# --- what the file holds -----------------------------------------------------------------------
+def test_a_ticket_code_an_old_ticket_had_does_not_stop_the_hall(open_config, tmp_path):
+    """A code is 40 bits of the id's HMAC: a year of tickets likely holds two alike, and the
+    file must take the second (codes are looked up among the live tickets only)."""
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: TODAY)
+    old = hall.handle(c.Issue(zone="shangshi"), now=days_before(200)).reply["ticket"]["id"]
+    hall.handle(c.Issue(zone="budongchan"), now=days_before(199))  # the first one expires
+    coming = ticket_code(open_config.secret, "20261124-A001")
+    hall.store.conn.execute("UPDATE tickets SET code = ? WHERE id = ?", (coming, old))
+    reply = hall.handle(c.Issue(zone="shangshi"), now=TODAY).reply
+    assert reply["ticket"]["id"] == "20261124-A001"
+    assert hall.store.conn.execute(
+        "SELECT count(*) FROM tickets WHERE code = ?", (coming,)
+    ).fetchone() == (2,)
+    hall.close()
+
+
+def test_an_issued_event_keeps_only_what_differs_from_the_defaults(open_config, tmp_path):
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: TODAY)
+    ticket = hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1"), TODAY).reply["ticket"]
+    payload = hall.store.conn.execute(
+        "SELECT payload FROM events WHERE type = 'issued'"
+    ).fetchone()[0]
+    assert '"ticket":{"id":"20261124-A001"' in payload and "null" not in payload
+    assert len(payload) < 320
+    (record,) = [r for r in hall.store.records() if r.event.type == "issued"]
+    assert record.event.ticket == hall.state.tickets[ticket["id"]]  # read back whole
+    hall.close()
+
+
+def onetrip(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "onetrip", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def test_db_check_quick_on_a_good_and_a_damaged_file(open_config, tmp_path):
+    db = tmp_path / "hall.db"
+    hall_with_days(open_config, db, 3)
+    for flags in ([], ["--quick"]):
+        result = onetrip("db", "check", *flags, "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert "完整性：ok" in result.stdout and "integrity: ok" in result.stdout
+    # a page of the tickets table overwritten: both checks say so, Chinese first
+    conn = sqlite3.connect(db)
+    page = conn.execute("SELECT pageno FROM dbstat WHERE name = 'tickets' AND pagetype = 'leaf'")
+    number = page.fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with db.open("r+b") as f:
+        f.seek((number - 1) * size + 8)
+        f.write(b"\xff" * 64)
+    for flags in ([], ["--quick"]):
+        result = onetrip("db", "check", *flags, "--db", str(db))
+        assert result.returncode == 1
+        said = result.stdout + result.stderr
+        assert ("完整性：" in said and "integrity:" in said and "ok;" not in said) or (
+            "不是 SQLite 数据库" in said
+        ), said
