@@ -58,7 +58,7 @@ from .hall import ZONES
 LAST_DAY = date(2026, 11, 27)  # a Friday: the day the files end with, fixed so they are kept
 STARTS = 3  # server starts per file: start-up is the median, the last one is measured on
 FINALS = (Status.DONE, Status.CANCELLED, Status.VOIDED, Status.EXPIRED)  # expired last
-GENERATOR = 1  # bump when the day's shape changes: the kept files are built again
+GENERATOR = 2  # bump when the day's shape changes: the kept files are built again
 
 
 @dataclass(frozen=True)
@@ -327,45 +327,72 @@ def _healthy(port: int, deadline: float) -> None:
         time.sleep(0.01)
 
 
-async def _latencies(folder: Path, url: str, windows: int, count: int) -> dict[str, list[float]]:
-    """``count`` tickets issued by a kiosk, each called and finished at one of ``windows``
-    windows; each request's time to its reply, in ms (a first ticket is not timed)."""
-    from .load import client
+class _Desk:
+    """A kiosk and ``windows`` windows of one server, logged in."""
 
-    kiosk = client(url, folder, "kiosk-1")
-    callers = [client(url, folder, f"caller-{n}") for n in range(1, windows + 1)]
-    await asyncio.gather(*(x.connect() for x in [kiosk, *callers]))
-    for n, caller in enumerate(callers, 1):
-        await caller.request("login", window=n, staff=f"s{n}", pin="123456")
-    times: dict[str, list[float]] = {"issue": [], "call_next": []}
-    zones = [z for z, _, _ in ZONES]
-    for i in range(count + 1):
-        n = 1 + i % windows
-        zone = zones[(n - 1) % len(zones)]
+    def __init__(self, folder: Path, url: str, windows: int) -> None:
+        from .load import client
+
+        self.kiosk = client(url, folder, "kiosk-1")
+        self.callers = [client(url, folder, f"caller-{n}") for n in range(1, windows + 1)]
+        self.times: dict[str, list[float]] = {"issue": [], "call_next": []}
+
+    async def open(self) -> None:
+        await asyncio.gather(*(x.connect() for x in [self.kiosk, *self.callers]))
+        for n, caller in enumerate(self.callers, 1):
+            await caller.request("login", window=n, staff=f"s{n}", pin="123456")
+
+    async def visit(self, i: int, timed: bool) -> None:
+        """A ticket issued, called and finished: the issue's and the call's time, in ms."""
+        n = 1 + i % len(self.callers)
+        zone = ZONES[(n - 1) % len(ZONES)][0]
         began = time.perf_counter()
-        await kiosk.request("issue", zone=zone)
+        await self.kiosk.request("issue", zone=zone)
         issued = time.perf_counter()
         try:
-            await callers[n - 1].request("call_next", window=n)
+            await self.callers[n - 1].request("call_next", window=n)
         except HubError as e:  # pragma: no cover - the ticket just issued waits in its zone
             raise RuntimeError(f"call_next: {e}") from e
         called = time.perf_counter()
-        await callers[n - 1].request("finish", window=n)
-        if i:  # the first one warms up
-            times["issue"].append((issued - began) * 1000)
-            times["call_next"].append((called - issued) * 1000)
-    await asyncio.gather(*(x.close() for x in [kiosk, *callers]))
-    return times
+        await self.callers[n - 1].request("finish", window=n)
+        if timed:
+            self.times["issue"].append((issued - began) * 1000)
+            self.times["call_next"].append((called - issued) * 1000)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(x.close() for x in [self.kiosk, *self.callers]))
 
 
-def measure(folder: Path, label: str, kept: Path, plan: Plan) -> dict[str, float]:
-    from . import RATES, emit, percentile
+async def _latencies(folder: Path, urls: list[str], count: int) -> list[dict[str, list[float]]]:
+    """``count`` visits at each server, taken in turn (one visit at each, then the next), so
+    that whatever else loads the machine weighs on every size alike; the first is not timed."""
+    desks = [_Desk(folder, url, 4) for url in urls]
+    for desk in desks:
+        await desk.open()
+    for i in range(count + 1):
+        for desk in desks:
+            await desk.visit(i, timed=i > 0)
+    for desk in desks:
+        await desk.close()
+    return [desk.times for desk in desks]
 
-    tickets = sqlite3.connect(f"{kept.resolve().as_uri()}?mode=ro", uri=True)
+
+def _server(folder: Path, db: Path, label: str) -> HubProcess:
+    from . import RATES
+
+    server = HubProcess(folder / "hall.toml", db, extra=[f"--rate={r}" for r in RATES])
+    server.log_path = folder / f"history-{label}.log"
+    return server
+
+
+def measure_file(folder: Path, label: str, kept: Path, starts: int) -> dict[str, float]:
+    """The kept file's size, check and backup times; then, on a copy made today's, the
+    server's start (the median of ``starts``) and its memory once healthy."""
+    conn = sqlite3.connect(f"{kept.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        count = int(tickets.execute("SELECT count(*) FROM tickets").fetchone()[0])
+        count = int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
     finally:
-        tickets.close()
+        conn.close()
     size = kept.stat().st_size
     figures: dict[str, float] = {
         "tickets": count,
@@ -377,53 +404,64 @@ def measure(folder: Path, label: str, kept: Path, plan: Plan) -> dict[str, float
     backup = folder / "history-backup.db"
     figures["backup"] = _run("db", "backup", "--db", str(kept), str(backup))
     backup.unlink()
-    db = folder / "history.db"
-    for stale in folder.glob("history.db*"):
-        stale.unlink()
+    db = folder / f"history-{label}.db"
     shutil.copyfile(kept, db)  # the server writes: the kept file stays as it was
     as_today(db, load_config(folder / "hall.toml").tz)
     os.sync()  # the copy on disk first: its write-back would slow the start measured next
-    starts, memory = [], []
-    runs = 1 if plan is QUICK else STARTS
-    for attempt in range(runs):
+    took, memory = [], []
+    for _ in range(starts):
         began = time.monotonic()
-        server = HubProcess(folder / "hall.toml", db, extra=[f"--rate={r}" for r in RATES])
-        server.log_path = folder / "history-server.log"
-        server.start(timeout=120)
+        server = _server(folder, db, label).start(timeout=120)
         try:
             assert server.proc is not None
             _healthy(server.port, began + 120)
-            starts.append(time.monotonic() - began)
+            took.append(time.monotonic() - began)
             memory.append(_memory_mib(server.proc.pid, "VmRSS"))
-            if attempt == runs - 1:
-                times = eventloop.run(_latencies(folder, server.url, 4, plan.requests))
-                figures["peak_rss"] = _memory_mib(server.proc.pid, "VmHWM")
         finally:
             server.stop()
-    figures["start"] = statistics.median(starts)  # the machine may be shared: the middle one
+    figures["start"] = statistics.median(took)  # the machine may be shared: the middle one
     figures["rss"] = statistics.median(memory)
-    for op in ("issue", "call_next"):
-        figures[f"{op}_p50"] = percentile(times[op], 50)
-        figures[f"{op}_p95"] = percentile(times[op], 95)
-    units = {"tickets": "tickets", "file": "MiB", "bytes_per_ticket": "B", "rss": "MiB"}
-    units |= {"peak_rss": "MiB", "start": "s", "check": "s", "quick_check": "s", "backup": "s"}
-    for name, value in figures.items():
-        emit("history", f"{label}_{name}", value, units.get(name, "ms"))
-    for stale in folder.glob("history.db*"):
-        stale.unlink()
     return figures
 
 
+UNITS = {"tickets": "tickets", "file": "MiB", "bytes_per_ticket": "B", "rss": "MiB"}
+UNITS |= {"peak_rss": "MiB", "start": "s", "check": "s", "quick_check": "s", "backup": "s"}
+UNITS |= {"build": "s"}
+
+
 def bench(folder: Path, quick: bool) -> None:
-    from . import emit
+    from . import emit, percentile
 
     plan = QUICK if quick else FULL
-    results = {}
+    results: dict[str, dict[str, float]] = {}
     for label, days in plan.sizes:
         began = time.monotonic()
         kept = build(folder, plan, days)
-        emit("history", f"{label}_build", time.monotonic() - began, "s")
-        results[label] = measure(folder, label, kept, plan)
+        built = time.monotonic() - began
+        results[label] = {
+            "build": built,
+            **measure_file(folder, label, kept, 1 if quick else STARTS),
+        }
+    # the requests: a server on each size at once, visited in turn
+    servers = [_server(folder, folder / f"history-{label}.db", label) for label, _ in plan.sizes]
+    try:
+        for server in servers:
+            server.start(timeout=120)
+        times = eventloop.run(_latencies(folder, [s.url for s in servers], plan.requests))
+        for (label, _), server, measured in zip(plan.sizes, servers, times, strict=True):
+            assert server.proc is not None
+            results[label]["peak_rss"] = _memory_mib(server.proc.pid, "VmHWM")
+            for op in ("issue", "call_next"):
+                results[label][f"{op}_p50"] = percentile(measured[op], 50)
+                results[label][f"{op}_p95"] = percentile(measured[op], 95)
+    finally:
+        for server in servers:
+            server.stop()
+        for stale in folder.glob("history-*.db*"):
+            stale.unlink()
+    for label, figures in results.items():
+        for name, value in figures.items():
+            emit("history", f"{label}_{name}", value, UNITS.get(name, "ms"))
     first, last = plan.sizes[0][0], plan.sizes[-1][0]
     for name in ("start", "rss", "issue_p50", "call_next_p50"):
         ratio = results[last][name] / results[first][name]
