@@ -142,13 +142,14 @@ def test_a_schema_1_file_is_migrated_with_what_it_held(open_config, tmp_path: Pa
     hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="r-1"), at())
     hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="r-1"), at(second=1))
     hall.store.conn.executescript(  # back to what version 1 wrote
+        "DROP INDEX idx_cards_open;"
         "DROP INDEX idx_events_ticket; ALTER TABLE events DROP COLUMN ticket;"
         "DROP INDEX idx_requests_at; ALTER TABLE tickets DROP COLUMN issued_by;"
         "PRAGMA user_version=1;"
     )
     hall.close()
     hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at(second=2))
-    assert hall.store.version == SCHEMA_VERSION == 2
+    assert hall.store.version == SCHEMA_VERSION == 3
     assert hall.store.conn.execute(
         "SELECT type, ticket FROM events WHERE ticket IS NOT NULL ORDER BY seq"
     ).fetchall() == [("issued", "20261124-A001"), ("issued", "20261124-A002")]
