@@ -416,6 +416,16 @@ class Store:
         for w in self._rows("SELECT * FROM windows"):
             if w["number"] in state.windows:
                 state.windows[w["number"]] = Window.from_row(w)
+        # what a window points at, whatever its day: a visit served across midnight is its
+        # window's last finished until the citizen rates it
+        pointed = {
+            tid
+            for w in state.windows.values()
+            for tid in (w.ticket, w.last_finished, *w.suspended)
+            if tid is not None and tid not in state.tickets
+        }
+        for t in self._by_key("tickets", "id", sorted(pointed)):
+            state.tickets[t["id"]] = Ticket.from_row(t)
         for card in self._rows("SELECT * FROM cards WHERE closed_at IS NULL"):
             state.cards[card["number"]] = Card.from_row(card)
         # the cases the live tickets and open cards belong to, each read by its key

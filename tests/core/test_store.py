@@ -286,3 +286,26 @@ def test_rows_and_copies_share_no_lists(hall):
     assert case.row()["trips"] == 1 and case.row()["tickets"] is not case.tickets
     window = hall.state.windows[1]
     assert window.copy().suspended is not window.suspended
+
+
+def test_a_visit_served_across_midnight_is_rated_after_a_restart(open_config, tmp_path: Path):
+    """Yesterday's ticket finished after the hall's midnight is the window's last finished:
+    a restart must still find it to take the citizen's rating (the live state loads the
+    tickets the windows point at, whatever their day)."""
+    db = tmp_path / "hall.db"
+    hall = Hall(open_config, db, clock=lambda: at(hour=23))
+    window = Origin("caller-1")
+    hall.handle(c.Login(window=1, staff="s001"), window, at(hour=23))
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1"), at(hour=23, minute=10))
+    hall.handle(c.CallNext(window=1), window, at(hour=23, minute=20))
+    hall.handle(c.Start(window=1), window, at(hour=23, minute=21))
+    hall.handle(c.Issue(zone="gongan"), Origin("kiosk-1"), at(day=25, minute=5))  # a new day
+    hall.handle(c.Finish(window=1), window, at(day=25, hour=0, minute=10))
+    hall.close()
+    hall = Hall(open_config, db, clock=lambda: at(day=25, hour=0, minute=11))
+    hall.handle(c.Evaluate(window=1, level=5), window, at(day=25, hour=0, minute=11))
+    (rating,) = hall.store.conn.execute(
+        "SELECT rating FROM tickets WHERE id = '20261124-A001'"
+    ).fetchone()
+    assert rating == 5
+    hall.close()
