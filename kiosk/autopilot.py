@@ -13,7 +13,6 @@ import logging
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from hardware.layouts import TicketSlip
@@ -146,17 +145,7 @@ async def print_ticket(
     ticket: dict[str, Any],
     stats: dict[str, Any],
 ) -> None:
-    slip = TicketSlip(
-        hall=config.name,
-        zone=ticket["zone_name"],
-        matter=ticket["matter_name"],
-        number=ticket["label"],
-        kind=ticket["kind"],
-        ahead=ticket["ahead"],
-        wait_minutes=ticket["wait_minutes"],
-        issued_at=datetime.fromtimestamp(ticket["issued_at"], config.tz),
-        status_url=ticket["status_url"],
-    )
+    slip = TicketSlip.from_ticket(ticket, config.name, config.tz)
     try:
         await asyncio.to_thread(printer.print_ticket, slip)
         stats["printed"] += 1

@@ -19,12 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from server.hub.process import free_port
+from server.hub.process import HubProcess, free_port
 from shared.config import HallConfig, load_config
 from shared.sample import write_hall
 from shared.sim import STOP_BOARDS, DemoDir
@@ -110,15 +109,10 @@ def port_open(port: int) -> bool:
         return True
 
 
-def healthy(url: str) -> bool:
-    with urllib.request.urlopen(url, timeout=1) as r:
-        return bool(r.status == 200)
-
-
 class Processes:
     def __init__(self, demo: DemoDir) -> None:
         self.demo = demo
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.running: dict[str, subprocess.Popen[Any]] = {}
 
     def start(
         self, name: str, *args: str, env: dict[str, str] | None = None
@@ -206,14 +200,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace, path: Path) -> int:
     path.mkdir(parents=True, exist_ok=True)
+    path = path.resolve()  # the server runs from the checkout, the other parts from here
     (path / "logs").mkdir(exist_ok=True)
     demo = DemoDir(path)
     port = args.port or free_port()
     write_hall(demo.config, force=True, always_open=True)
     text = demo.config.read_text(encoding="utf-8")
-    demo.config.write_text(
-        text.replace("http://192.168.1.10:8765", f"http://127.0.0.1:{port}"), encoding="utf-8"
-    )
+    text = text.replace("http://192.168.1.10:8765", f"http://127.0.0.1:{port}")
+    # The hall's clock runs --speed times faster: the receipts' waits are in hall minutes.
+    text = text.replace("\n[policy]\n", f"\n[policy]\ndemo_speed = {args.speed:g}\n", 1)
+    demo.config.write_text(text, encoding="utf-8")
     for stale in (demo.db, path / "stop", path / STOP_BOARDS, *path.glob("*.jsonl")):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(stale)
@@ -241,21 +237,16 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
     boards = () if gui else BOARDS
     desks = {w: s for w, s in DESKS.items() if not (gui and s == demo_apps.STAFF)}
     try:
-        procs.start(
-            "server",
-            "-m",
-            "onetrip.cli",
-            "server",
-            "--config",
-            str(demo.config),
-            "--db",
-            str(demo.db),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        )
-        wait_until(lambda: healthy(f"http://127.0.0.1:{port}/healthz"), 30, "the hall server")
+        # The one way to start a hall server as a process; in a group of its own, like every
+        # part, so that Ctrl-C reaches the demo alone and the server stops last.
+        hub = HubProcess(demo.config, demo.db, port=port, own_group=True)
+        hub.log_path = path / "logs" / "server.log"
+        try:
+            hub.start(timeout=30)
+        except (RuntimeError, TimeoutError) as e:
+            raise RuntimeError(f"the hall server did not start ({e})") from e
+        assert hub.proc is not None
+        procs.running["server"] = hub.proc
         printers = {}
         for kiosk in (*KIOSKS, "window"):
             printers[kiosk] = free_port()

@@ -284,6 +284,7 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
         or 0,
         slot_minutes=r.count(p, "policy.slot_minutes", d.slot_minutes, low=5) or 60,
         card_valid_days=r.count(p, "policy.card_valid_days", d.card_valid_days, low=1) or 1,
+        demo_speed=r.number(p, "policy.demo_speed", d.demo_speed, low=1),
         **{
             name: r.count(p, f"policy.{name}", getattr(d, name), low=1) or getattr(d, name)
             for name in (

@@ -76,6 +76,10 @@ class Policy:
     alarm_queue_length: int = 30  # tickets waiting in a zone that raise an alarm
     alarm_pause_minutes: int = 15  # a window paused longer than this raises an alarm
     rectify_working_days: int = 5  # a 差评 is to be put right within this many working days
+    # Hall time per real time: 1 in a hall. ``onetrip demo`` runs its hall faster (60: an hour a
+    # minute) and says so here, so that waits estimated from its measured service times are
+    # printed in hall minutes, as a citizen of that hall would wait.
+    demo_speed: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def _server_pid(folder: Path) -> int:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"server" in argv and config.encode() in argv:
+            if b"server.hub" in argv and config.encode() in argv:  # HubProcess
                 return int(entry.name)
     raise AssertionError("no hall server process")
 
