@@ -121,21 +121,13 @@ def parse_config(
 
 
 def _read_secret(r: TomlReader, hall: dict[str, Any], base: Path | None) -> bytes | None:
-    if os.environ.get(SECRET_ENV):
-        return os.environ[SECRET_ENV].encode()
-    name = r.text(hall, "hall.secret_file", "")
-    if not name:
+    secret = r.secret(hall, "hall.secret_file", env=SECRET_ENV, base=base)
+    if secret is None:
         r.fail("hall.secret_file", f"no hall secret: set secret_file or ${SECRET_ENV}")
         return None
-    path = (base or Path.cwd()) / name
-    try:
-        secret = path.read_text(encoding="utf-8").strip().encode()
-    except OSError:
-        r.fail("hall.secret_file", f"cannot read the secret file {path}")
-        return None
-    if len(secret) < 32:
+    if secret and len(secret) < 32:
         r.fail("hall.secret_file", "the secret is shorter than 32 characters")
-    return secret
+    return secret.encode()
 
 
 def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:

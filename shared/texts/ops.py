@@ -125,6 +125,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "",
     ),
     "ops.issue.secret_unreadable": ("无法读取密钥文件 {path}（onetrip init 会生成）", ""),
+    "ops.issue.secret_empty": ("密钥文件 {path} 是空的", ""),
     "ops.issue.secret_short": ("密钥少于 {n} 个字符", ""),
     "ops.issue.prefix": ("应为一个大写字母 A–Z", ""),
     "ops.issue.prefix_used": ("“{p}”已被区域“{zone}”使用", ""),
