@@ -54,6 +54,9 @@ def layout(x: int, y: int, width: int, height: int) -> dict[str, Slot]:
     side at the top; under the kiosk the caller bar and its evaluator screen, under the board
     the window screen. Nothing overlaps."""
     half_w, top_h = width // 2, height * 3 // 5
+    # the kiosk and the board keep their shape: the row is as tall as they are, and the
+    # bottom row (the evaluator's five levels need the height) gets the rest
+    top_h = min(top_h, round(DESIGN[1] * min(half_w / DESIGN[0], top_h / DESIGN[1])))
     bottom_h = height - top_h
 
     def scaled(sx: int, sy: int, w: int, h: int) -> Slot:
