@@ -13,7 +13,6 @@ while the screen asks, as a citizen at the window would.
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -32,8 +31,6 @@ from .bar import CallerBar
 from .dialogs import FinishDialog, PauseDialog, PickDialog, TransferDialog
 from .evaluator import EvaluatorWindow
 from .rating import ASKING
-
-log = logging.getLogger("onetrip.caller.autopilot")
 
 PAUSE = 60.0  # seconds without a person's touch before the autopilot works again
 WALK_UP = 1.5  # at least this long (real seconds) for the citizen called to reach the window

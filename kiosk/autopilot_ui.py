@@ -13,7 +13,6 @@ the kiosk is busy wait in a short line, and beyond it go to another kiosk.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -26,8 +25,6 @@ from shared.sim import DemoDir
 from .app import Kiosk
 from .autopilot import Arrivals, Citizen, due_cards
 from .flow import BUSY, RESULTS, Screen
-
-log = logging.getLogger("onetrip.kiosk.autopilot")
 
 TICK = 0.25  # seconds between looks at the screen while a ticket is on its way
 STEP = 0.8  # seconds between a citizen's taps

@@ -12,7 +12,9 @@
   --offscreen --autopilot --for 60``: the apps work through their widgets all the while).
 
 All of it while a busy hall runs on the same server: a second kiosk issuing 不动产登记 tickets
-four a second, and five windows calling, serving and finishing them as fast as they can. The
+four a second, and five windows calling, serving (1.5 s) and finishing them: about three
+calls a second on the board, a peak of a big hall (a round whose call another window's call
+overtakes before the board paints it is counted in ``call_overtaken``, not timed). The
 apps run offscreen in this process (the RSS part: each in its own, as in the demo).
 """
 
@@ -33,7 +35,8 @@ from typing import Any
 from shared import eventloop
 
 LOAD_RATE = 4.0  # tickets a second from the busy hall's other kiosk
-LOAD_WINDOWS = (5, 6, 7, 8, 9)  # 不动产登记's windows, working as fast as they can
+LOAD_WINDOWS = (5, 6, 7, 8, 9)  # 不动产登记's windows
+SERVICE = 1.5  # seconds a load window serves: with five, about three calls a second in all
 
 
 def emit(metric: str, value: float, unit: str) -> None:
@@ -101,6 +104,7 @@ class Load:
                     await asyncio.sleep(0.2)  # nobody waiting
                     continue
                 await caller.request("start", window=n)
+                await asyncio.sleep(SERVICE)
                 await caller.request("finish", window=n, case_done=True)
                 self.done += 1
 
@@ -127,6 +131,7 @@ def path(stage: Any, rounds: int) -> None:
     from hardware.virtual_printer import VirtualPrinter, VirtualPrinterServer
     from kiosk.app import build_kiosk
     from kiosk.config import parse_kiosk_config
+    from kiosk.flow import DISMISS_AFTER
     from qtkit.app import start_app
     from qtkit.units import Units
 
@@ -138,7 +143,11 @@ def path(stage: Any, rounds: int) -> None:
         "screen": {"orientation": "landscape", "diagonal_inches": 21.5},
         "hall": {"config": str(stage.config_path)},
     }
-    kiosk = build_kiosk(parse_kiosk_config(raw, file="kiosk.toml", base=stage.folder))
+    skipped = [0.0]  # seconds the kiosk's clock is put ahead (its double-tap guard)
+    kiosk = build_kiosk(
+        parse_kiosk_config(raw, file="kiosk.toml", base=stage.folder),
+        clock=lambda: time.time() + skipped[0],
+    )
     caller = build_caller(
         CallerConfig(
             hub_url=stage.url, device="caller-3", token=stage.tokens["caller-3"], window=3,
@@ -187,12 +196,15 @@ def path(stage: Any, rounds: int) -> None:
         lambda text: painted.setdefault(text, now_ms())
     )
 
-    def wait(check: Callable[[], Any], timeout: float = 20.0) -> None:
+    def wait(check: Callable[[], Any], timeout: float = 20.0, must: bool = True) -> bool:
         deadline = time.monotonic() + timeout
         while not check():
             if time.monotonic() > deadline:
-                raise RuntimeError("the apps did not follow")
+                if must:
+                    raise RuntimeError("the apps did not follow")
+                return False
             app.processEvents()
+        return True
 
     def click(widget: Any) -> None:
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
@@ -206,6 +218,7 @@ def path(stage: Any, rounds: int) -> None:
     wait(lambda: bar.model.status == "idle")
     load = Load(stage).start()
     tap_ms, tap_hub, call_ms, call_hub = [], [], [], []
+    overtaken = 0
     try:
         for _ in range(rounds):
             marks.clear()
@@ -221,16 +234,22 @@ def path(stage: Any, rounds: int) -> None:
             tap_ms.append(shown - tapped)
             tap_hub.append(marks["kiosk_reply"] - marks["kiosk_issue"])
             ticket = flow.shown.ticket if flow.shown else {}
-            click(window.page)  # the citizen touches the screen: home
+            # the citizen touches the screen to go home, once the ticket has been up a second
+            skipped[0] += DISMISS_AFTER
+            click(window.page)
 
             tid, label = str(ticket["id"]), str(ticket["label"])
             wait(lambda tid=tid: any(t.get("id") == tid for t in bar.model.waiting))
             wait(lambda: "call_next" in bar.enabled)
             pressed = now_ms()
             click(bar.buttons["call_next"])
-            wait(lambda label=label: label in painted)
-            call_ms.append(painted[label] - pressed)
-            call_hub.append(marks[f"push_{ticket['id']}"] - marks["bar_call_next"])
+            # another window's call may come before the board paints this one (the number
+            # shows the newest call): such a round is counted, not timed
+            if wait(lambda label=label: label in painted, 5, must=False):
+                call_ms.append(painted[label] - pressed)
+                call_hub.append(marks[f"push_{ticket['id']}"] - marks["bar_call_next"])
+            else:
+                overtaken += 1
             wait(lambda: not bar.gate.busy)
             bar.send("start")
             wait(lambda: bar.model.status == "serving" and not bar.gate.busy)
@@ -245,6 +264,7 @@ def path(stage: Any, rounds: int) -> None:
         QApplication.processEvents()
     emit("rounds", rounds, "tickets")
     emit("load_served", load.done, "tickets")
+    emit("call_overtaken", overtaken, "calls")
     emit("tap_p50", percentile(tap_ms, 50), "ms")
     emit("tap_p95", percentile(tap_ms, 95), "ms")
     emit("tap_hub_p95", percentile(tap_hub, 95), "ms")
