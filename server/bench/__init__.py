@@ -317,6 +317,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "reports": reports_bench,
         "caller": caller,
         "display": lambda folder, quick: __import__("display.bench").bench.bench(folder, quick),
+        "history": __import__("server.bench.history").bench.history.bench,
         "hall": lambda folder, quick: __import__("onetrip.bench").bench.bench(folder, quick),
     }
     unknown = [which for which in args.which if which not in benches]

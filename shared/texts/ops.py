@@ -250,6 +250,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "完整性检查与事件计数（只读）",
         "integrity check and event count (read-only)",
     ),
+    "ops.opt.quick_check": (
+        "快速检查（PRAGMA quick_check：不逐一核对索引与表，适合大文件）",
+        "quick check (PRAGMA quick_check: does not match each index against its table; for "
+        "big files)",
+    ),
     "ops.help.server": (
         "运行大厅服务器（websocket 中心与网页）",
         "run the hall server (websocket hub, web pages)",
