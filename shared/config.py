@@ -313,6 +313,7 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
         rating_reasons=_short_texts(
             r, p, "policy.rating_reasons", MAX_RATING_REASONS, MAX_REASON_LENGTH
         ),
+        demo_speed=r.number(p, "policy.demo_speed", d.demo_speed, low=1),
         **{
             name: r.count(p, f"policy.{name}", getattr(d, name), low=1) or getattr(d, name)
             for name in (

@@ -86,6 +86,10 @@ class Policy:
     # what an evaluator offers after 不满意 / 非常不满意 (差评), for the hall's follow-up (整改);
     # a rating may carry some of these and nothing else
     rating_reasons: tuple[str, ...] = ()
+    # Hall time per real time: 1 in a hall. ``onetrip demo`` runs its hall faster (60: an hour a
+    # minute) and says so here, so that waits estimated from its measured service times are
+    # printed in hall minutes, as a citizen of that hall would wait.
+    demo_speed: float = 1.0
 
 
 @dataclass(frozen=True)
