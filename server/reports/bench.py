@@ -29,7 +29,7 @@ import orjson
 
 from server.bench.hall import write_big_hall
 from server.hall import Hall, Origin
-from server.store import Store
+from server.store import SCHEMA_VERSION, Store
 from shared import commands as c
 from shared.config import load_config
 from shared.errors import Refused
@@ -39,6 +39,8 @@ from .source import local_midnight
 PER_DAY = 6500  # 31 days: 201,500 tickets; 270 days: 1,755,000
 TEMPLATE_DAY = date(2026, 11, 24)
 WINDOWS = 60
+FORMAT = "2"  # of the generated files: made again when it changes (or the schema does)
+LEFT_OVER = ("waiting", "called", "missed", "suspended")
 
 
 def cache_dir() -> Path:
@@ -163,7 +165,7 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
     cases = src.execute("SELECT * FROM cases").fetchall()
     ccols = [d[1] for d in src.execute("PRAGMA table_info(cases)")]
     events = src.execute(
-        "SELECT at, type, device, actor, request_id, payload FROM events"
+        "SELECT at, type, device, actor, request_id, payload, ticket FROM events"
     ).fetchall()
     src.close()
     for suffix in ("", "-wal", "-shm"):
@@ -174,7 +176,7 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("BEGIN")
     base = local_midnight(TEMPLATE_DAY, tz)
-    old_prefix, old_day = TEMPLATE_DAY.strftime("%Y%m%d-"), TEMPLATE_DAY.isoformat()
+    old_prefix = TEMPLATE_DAY.strftime("%Y%m%d-")
     ti = {name: i for i, name in enumerate(tcols)}
     times_t = [ti[n] for n in _TIMES if n in ti]
     ci = {name: i for i, name in enumerate(ccols)}
@@ -183,12 +185,20 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
     cmarks = ", ".join("?" for _ in ccols)
     names_t = ", ".join(f'"{n}"' for n in tcols)
     names_c = ", ".join(f'"{n}"' for n in ccols)
+    # As in a hall: the next day's opening expires what was left waiting (no-shows never
+    # re-queued, suspended tickets never called back), so that a past day is closed.
+    left = sorted(row[ti["id"]] for row in tickets if row[ti["status"]] in LEFT_OVER)
     for n, day in enumerate(days):
         dt = local_midnight(day, tz) - base
         prefix, iso = day.strftime("%Y%m%d-"), day.isoformat()
+        expired = (
+            [] if n == 0 else [i.replace(old_prefix, days[n - 1].strftime("%Y%m%d-")) for i in left]
+        )
         rows = []
         for row in tickets:
             r = list(row)
+            if n < len(days) - 1 and r[ti["status"]] in LEFT_OVER:
+                r[ti["status"]] = "expired"
             r[ti["id"]] = r[ti["id"]].replace(old_prefix, prefix)
             r[ti["case"]] = r[ti["case"]].replace(old_prefix, prefix)
             r[ti["day"]] = iso
@@ -210,7 +220,7 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
             rows.append(r)
         conn.executemany(f"INSERT INTO cases ({names_c}) VALUES ({cmarks})", rows)
         out = []
-        for at, kind, device, actor, rid, payload in events:
+        for at, kind, device, actor, rid, payload, ticket in events:
             seq += 1
             if kind in _SHIFTED:
                 data = orjson.loads(payload)
@@ -229,14 +239,20 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
                     data["key"] += dt
                 payload = orjson.dumps(data).decode()
             elif kind == "day_opened":
-                payload = payload.replace(old_day, iso)
+                data = orjson.loads(payload)
+                data["day"], data["expired"] = iso, expired
+                payload = orjson.dumps(data).decode()
             payload = payload.replace(old_prefix, prefix)
-            out.append((seq, at + dt, kind, device, actor, f"{rid}{n}" if rid else rid, payload))
+            if ticket is not None:
+                ticket = ticket.replace(old_prefix, prefix)
+            rid = f"{rid}{n}" if rid else rid
+            out.append((seq, at + dt, kind, device, actor, rid, payload, ticket))
         conn.executemany(
-            "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (seq, at, type, device, actor, request_id, payload, ticket) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             out,
         )
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench_reports', ?)", (FORMAT,))
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -256,6 +272,20 @@ def year_days() -> list[date]:
     return days
 
 
+def _current(path: Path, template: bool) -> bool:
+    """The file is of this schema (and, unless the template, of this generator's format)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+            return False
+        row = conn.execute("SELECT value FROM meta WHERE key = 'bench_reports'").fetchone()
+        return template or (row is not None and row[0] == FORMAT)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def prepare(folder: Path, emit: Any, quick: bool) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "hall.toml").exists():
@@ -265,6 +295,10 @@ def prepare(folder: Path, emit: Any, quick: bool) -> tuple[Path, Path]:
     tag = "quick" if quick else "full"
     template = folder / f"template-{tag}.db"
     month, year = folder / f"month-{tag}.db", folder / f"year-{tag}.db"
+    for made in (template, month, year):  # files of an older schema are made again
+        if made.exists() and not _current(made, made is template):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{made}{suffix}").unlink(missing_ok=True)
     if not template.exists():
         began = time.perf_counter()
         made = simulate_day(folder, per_day)

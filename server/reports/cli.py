@@ -13,6 +13,7 @@ from shared.config import ConfigError, HallConfig, load_config
 from shared.texts import t
 
 from . import periods, seed, source, tables
+from .cache import DayCache
 from .errors import ReportError
 from .figures import GROUPINGS, build
 
@@ -30,6 +31,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     common.add_argument("--out", type=Path, help="write to this file (default: standard output)")
     common.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
     common.add_argument("--charts", type=Path, help="also write PNG charts into this folder")
+    common.add_argument(
+        "--bad-list",
+        action="store_true",
+        help="with --format csv: the 差评 list (reasons, 整改 state) instead of the figures",
+    )
+    common.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every day from the database (closed days are otherwise kept in a cache)",
+    )
     common.add_argument("--today", help=argparse.SUPPRESS)  # tests: the date taken as today
 
     p = sub.add_parser("report", help="reports: cases, waits, 好差评, 最多跑一次实现率 (Excel too)")
@@ -106,12 +117,20 @@ def _report(args: argparse.Namespace, config: HallConfig) -> int:
     try:
         if getattr(args, "seed_table", False):
             return _seed(args, config, conn, first, last)
-        data = source.read_period(conn, first, last, config.tz, now)
+        groupings = GROUPINGS if args.format in ("xlsx", "json") else (args.by,)
+        data = source.read_period(
+            conn,
+            first,
+            last,
+            config.tz,
+            now,
+            cache=None if args.no_cache else DayCache.for_db(conn, args.db),
+            finishers=bool({"window", "staff"} & set(groupings)),
+        )
     finally:
         conn.close()
     if not data.tickets:
         raise ReportError("report.empty", first=first, last=last)
-    groupings = GROUPINGS if args.format in ("xlsx", "json") else (args.by,)
     report = build(data, config, groupings)
     if args.charts:
         from .charts import write_charts
@@ -125,6 +144,8 @@ def _report(args: argparse.Namespace, config: HallConfig) -> int:
         return 0
     if args.format == "json":
         text = tables.render_json(report, config, args.lang)
+    elif args.format == "csv" and args.bad_list:
+        text = tables.render_bad_csv(report, config, args.lang)
     elif args.format == "csv":
         text = tables.render_csv(report, config, args.by, args.lang)
     else:

@@ -19,59 +19,49 @@ import orjson
 
 from server.store import SCHEMA_VERSION
 
+from .cache import DayCache
 from .errors import ReportError
-
-# Columns of a ticket row as the figures read it (index constants in ``figures``).
-TICKET_COLUMNS = (
-    "id",
-    "label",
-    "day",
-    "zone",
-    "matter",
-    "kind",
-    "status",
-    "issued_at",
-    "called_at",
-    "started_at",
-    "finished_at",
-    "window",
-    "staff",
-    "requeues",
-    "transfers",
-    "rating",
-    '"case"',
+from .facts import (
+    I_DAY,
+    I_ID,
+    LOOK_BACK,
+    OPEN,
+    TICKET_COLUMNS,
+    DayFacts,
+    Event,
+    bad_rating,
+    day_facts,
+    session_spans,
 )
-# Events that make a ticket's life more than issue → call → serve (read for those tickets).
-DETAIL_TYPES = ("called", "started", "finished", "missed", "requeued", "transferred", "suspended")
+
+# Events read for the tickets with more than one stint (no-shows, transfers, suspends, call
+# backs), by the ticket's key; ``issued`` tells the zone the ticket was issued for.
+DETAIL_TYPES = (
+    "issued", "called", "started", "finished", "missed", "requeued", "transferred", "suspended"
+)  # fmt: skip
 SESSION_TYPES = ("logged_in", "logged_out", "paused", "resumed")
 
 
 @dataclass
-class Event:
-    at: float
-    type: str
-    data: dict[str, Any]
-
-
-@dataclass
 class PeriodData:
-    """Everything a report of the days ``first``..``last`` needs, as plain rows."""
+    """Everything a report of the days ``first``..``last`` needs: the facts of each day and
+    what is read for the period as a whole (cases, and the 整改 of its 差评)."""
 
     first: date
     last: date
     start: float  # epoch seconds of the first day's local midnight
     end: float  # … and of the day after the last
     now: float
-    tickets: list[tuple[Any, ...]] = field(default_factory=list)
-    # the events of tickets whose life had a no-show, transfer, suspend or call back
-    details: dict[str, list[Event]] = field(default_factory=dict)
-    sessions: list[Event] = field(default_factory=list)  # log in/out, pause/resume, in order
-    bad_ratings: list[Event] = field(default_factory=list)  # rated 1 or 2
+    days: list[DayFacts] = field(default_factory=list)
     closes: dict[str, Event] = field(default_factory=dict)  # 整改 closed: ticket -> first close
-    # cases: id -> (zone, matter, opened_at, done_at, visits, finishing ticket id)
-    cases: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    # the window and staff of finishing tickets outside the period's tickets
-    finishers: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # cases finished in the period, and open at its end, counted by where they are reported:
+    # (done|open, zone, matter, window, staff, one visit, cases)
+    cases: list[tuple[Any, ...]] = field(default_factory=list)
+    cached: int = 0  # how many of the days came from the cache
+
+    @property
+    def tickets(self) -> int:
+        return sum(d.tickets for d in self.days)
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> float:
@@ -119,117 +109,213 @@ def last_event_at(conn: sqlite3.Connection) -> float | None:
 
 
 def read_period(
-    conn: sqlite3.Connection, first: date, last: date, tz: ZoneInfo, now: float
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    now: float,
+    *,
+    cache: DayCache | None = None,
+    finishers: bool = True,
 ) -> PeriodData:
-    """The rows of the hall days ``first``..``last`` (a ticket belongs to the day it was
-    issued on, also when it was served after the hall's midnight)."""
+    """The facts of the hall days ``first``..``last`` (a ticket belongs to the day it was
+    issued on, also when it was served after the hall's midnight). Days that are closed come
+    from ``cache`` when it has them, and go into it when it has not. ``finishers``: the window
+    and staff member who finished each case are wanted (the window and staff groupings)."""
     start = local_midnight(first, tz)
     end = local_midnight(last + timedelta(days=1), tz)
     data = PeriodData(first, last, start, end, now)
     conn.execute("BEGIN")  # one snapshot for every query below
     try:
-        _read(conn, data)
+        _read(conn, data, tz, cache)
+        _read_cases(conn, data, finishers)
+        _read_closes(conn, data)
     finally:
         conn.execute("ROLLBACK")
     return data
 
 
-def _read(conn: sqlite3.Connection, data: PeriodData) -> None:
-    columns = ", ".join(TICKET_COLUMNS)
-    data.tickets = conn.execute(
-        f"SELECT {columns} FROM tickets WHERE day BETWEEN ? AND ?",
-        (data.first.isoformat(), data.last.isoformat()),
-    ).fetchall()
-    # Events of the period, and a day after it for services that cross the last midnight.
-    low = seq_at(conn, data.start - 3600)
-    high = seq_at(conn, data.end + 86400)
-    loads = orjson.loads
-    special = set()
-    for _type, payload in conn.execute(
-        "SELECT type, payload FROM events WHERE seq >= ? AND seq < ? AND (type IN "
-        "('missed', 'transferred', 'suspended') OR (type = 'called' AND payload LIKE "
-        '\'%"how":"callback"%\'))',
-        (low, high),
-    ):
-        special.add(loads(payload)["ticket"])
-    ids = {row[0] for row in data.tickets}
-    special &= ids
-    if special:
-        marks = ", ".join("?" for _ in DETAIL_TYPES)
-        for at, kind, payload in conn.execute(
-            f"SELECT at, type, payload FROM events WHERE seq >= ? AND seq < ? AND type IN "
-            f"({marks}) AND json_extract(payload, '$.ticket') IN (SELECT value FROM json_each(?))"
-            " ORDER BY seq",
-            (low, high, *DETAIL_TYPES, orjson.dumps(sorted(special)).decode()),
-        ):
-            event = loads(payload)
-            data.details.setdefault(event["ticket"], []).append(Event(at, kind, event))
-    marks = ", ".join("?" for _ in SESSION_TYPES)
-    # sessions open before the period started: from the last hall day before it
-    session_low = seq_at(conn, data.start - 86400 * 7)
-    for at, kind, payload in conn.execute(
-        f"SELECT at, type, payload FROM events WHERE seq >= ? AND seq < ? AND type IN ({marks})"
-        " ORDER BY seq",
-        (session_low, seq_at(conn, data.end), *SESSION_TYPES),
-    ):
-        data.sessions.append(Event(at, kind, loads(payload)))
-    for at, payload in conn.execute(
-        "SELECT at, payload FROM events WHERE seq >= ? AND seq < ? AND type = 'rated' "
-        "AND json_extract(payload, '$.level') <= 2 ORDER BY seq",
-        (low, high),
-    ):
-        event = loads(payload)
-        if event["ticket"] in ids:
-            data.bad_ratings.append(Event(at, "rated", event))
-    if data.bad_ratings:  # closed by a supervisor, at any time after (up to now)
-        for at, device, payload in conn.execute(
-            "SELECT at, device, payload FROM events WHERE seq >= ? AND type = "
-            "'rectification_closed' ORDER BY seq",
-            (low,),
-        ):
-            event = loads(payload)
-            if at <= data.now:
-                data.closes.setdefault(
-                    event["ticket"], Event(at, "rectification_closed", {**event, "device": device})
-                )
-    _read_cases(conn, data, ids)
+def _bounds(first: date, last: date, tz: ZoneInfo) -> list[tuple[str, float, float]]:
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [
+        (d.isoformat(), local_midnight(d, tz), local_midnight(d + timedelta(1), tz)) for d in days
+    ]
 
 
-def _read_cases(conn: sqlite3.Connection, data: PeriodData, ids: set[str]) -> None:
-    """Cases finished in the period, and those its tickets belong to that were still open."""
-    voided = dict(
+def closed_days(
+    conn: sqlite3.Connection, bounds: list[tuple[str, float, float]], now: float
+) -> dict[str, int]:
+    """The days among ``bounds`` whose facts can no longer change, with their ticket counts:
+    the log has gone on a day past them (their tickets' events are read up to a day after
+    midnight) and none of their tickets is still open."""
+    settled = min(last_event_at(conn) or 0.0, now)
+    first, last = bounds[0][0], bounds[-1][0]
+    marks = ", ".join("?" for _ in OPEN)
+    still_open = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT day FROM tickets WHERE status IN ({marks}) AND day BETWEEN ? AND ?",
+            (*sorted(OPEN), first, last),
+        )
+    }
+    counts = dict(
         conn.execute(
-            "SELECT \"case\", count(*) FROM tickets WHERE status = 'voided' AND kind = 'followup'"
-            ' GROUP BY "case"'
+            "SELECT day, count(*) FROM tickets WHERE day BETWEEN ? AND ? GROUP BY day",
+            (first, last),
         ).fetchall()
     )
-    own = {row[16] for row in data.tickets}
+    return {
+        day: int(counts.get(day, 0))
+        for day, _, stop in bounds
+        if stop + 86400 <= settled and day not in still_open
+    }
+
+
+def _read(conn: sqlite3.Connection, data: PeriodData, tz: ZoneInfo, cache: DayCache | None) -> None:
+    bounds = _bounds(data.first, data.last, tz)
+    got: dict[str, DayFacts] = {}
+    closed: dict[str, int] = {}
+    if cache is not None:
+        closed = closed_days(conn, bounds, data.now)
+        for day, tickets in closed.items():
+            facts = cache.load(day, tickets)
+            if facts is not None:
+                got[day] = facts
+    data.cached = len(got)
+    run: list[tuple[str, float, float]] = []
+    for bound in [*bounds, None]:  # contiguous runs of the days still to read
+        if bound is not None and bound[0] not in got:
+            run.append(bound)
+            continue
+        if run:
+            fresh = read_days(conn, run, data.now)
+            got.update(fresh)
+            if cache is not None:
+                for day, facts in fresh.items():
+                    if day in closed and closed[day] == facts.tickets:
+                        cache.save(facts)
+            run = []
+    data.days = [got[day] for day, _, _ in bounds]
+
+
+def read_days(
+    conn: sqlite3.Connection, run: list[tuple[str, float, float]], now: float
+) -> dict[str, DayFacts]:
+    """The facts of the contiguous days ``run`` ((day, start, end) each), from the file."""
+    columns = ", ".join(TICKET_COLUMNS)
     rows = conn.execute(
-        "SELECT id, zone, matter, opened_at, done_at, trips, tickets FROM cases WHERE "
-        "(done_at >= ? AND done_at < ?) OR (opened_at >= ? AND opened_at < ?)",
-        (data.start, data.end, data.start - 86400, data.end),
+        f"SELECT {columns} FROM tickets WHERE day BETWEEN ? AND ?", (run[0][0], run[-1][0])
     ).fetchall()
-    seen = {r[0] for r in rows}
-    older = sorted(own - seen)
-    if older:
-        rows += conn.execute(
-            "SELECT id, zone, matter, opened_at, done_at, trips, tickets FROM cases "
-            "WHERE id IN (SELECT value FROM json_each(?))",
-            (orjson.dumps(older).decode(),),
-        ).fetchall()
-    voided_first = {row[0] for row in data.tickets if row[6] == "voided"}
-    outside: list[str] = []
-    for cid, zone, matter, opened, done, trips, tickets in rows:
-        if cid not in own and not (done is not None and data.start <= done < data.end):
-            continue  # opened the day before, neither finished nor visited in the period
-        visits = int(trips) - voided.get(cid, 0) - (1 if cid in voided_first else 0)
-        finisher = cid if int(trips) == 1 else orjson.loads(tickets)[-1]
-        data.cases[cid] = (zone, matter, opened, done, visits, finisher)
-        if finisher not in ids and done is not None:
-            outside.append(finisher)
-    if outside:
-        for tid, window, staff in conn.execute(
-            "SELECT id, window, staff FROM tickets WHERE id IN (SELECT value FROM json_each(?))",
-            (orjson.dumps(outside).decode(),),
+    ids = {row[I_ID]: row for row in rows}
+    # One pass over the events of the run (and a week before it for the sessions open at its
+    # start, a day after it for services that cross its last midnight): the tickets with more
+    # than one stint, the 差评 and the sessions.
+    low = seq_at(conn, run[0][1] - LOOK_BACK)
+    ticket_low = seq_at(conn, run[0][1] - 3600)
+    session_high = seq_at(conn, run[-1][2])
+    high = seq_at(conn, run[-1][2] + 86400)
+    loads = orjson.loads
+    special: set[str] = set()
+    bad: dict[str, list[dict[str, Any]]] = {}
+    sessions: list[Event] = []
+    marks = ", ".join("?" for _ in SESSION_TYPES)
+    for seq, at, kind, ticket, payload in conn.execute(
+        "SELECT seq, at, type, ticket, payload FROM events WHERE seq >= ? AND seq < ? AND "
+        "(type IN ('missed', 'transferred', 'suspended', 'rated', "
+        f"{marks}) OR (type = 'called' AND payload LIKE '%\"how\":\"callback\"%'))"
+        " ORDER BY seq",
+        (low, high, *SESSION_TYPES),
+    ):
+        if kind in SESSION_TYPES:
+            if seq < session_high:
+                sessions.append(Event(at, kind, loads(payload)))
+            continue
+        if seq < ticket_low or ticket not in ids:
+            continue
+        if kind != "rated":
+            special.add(ticket)
+            continue
+        event = loads(payload)
+        if event["level"] <= 2:
+            row = ids[ticket]
+            bad.setdefault(row[I_DAY], []).append(bad_rating(row, Event(at, kind, event)))
+    details: dict[str, list[Event]] = {}
+    if special:
+        marks = ", ".join("?" for _ in DETAIL_TYPES)
+        for at, kind, ticket, payload in conn.execute(
+            "SELECT at, type, ticket, payload FROM events WHERE ticket IN (SELECT value FROM "
+            f"json_each(?)) AND type IN ({marks}) ORDER BY seq",
+            (orjson.dumps(sorted(special)).decode(), *DETAIL_TYPES),
         ):
-            data.finishers[tid] = (window, staff)
+            details.setdefault(ticket, []).append(Event(at, kind, loads(payload)))
+    spans = session_spans(sessions, run, now)
+    by_day: dict[str, list[Any]] = {day: [] for day, _, _ in run}
+    for row in rows:
+        by_day[row[I_DAY]].append(row)
+    return {
+        day: day_facts(day, start, by_day[day], details, spans[day], bad.get(day))
+        for day, start, _ in run
+    }
+
+
+def _read_cases(conn: sqlite3.Connection, data: PeriodData, finishers: bool) -> None:
+    """Cases finished in the period, and those its tickets belong to that were still open at
+    its end, counted in SQLite by where they are reported. A case's visits are its trips less
+    its voided follow-ups (and its first ticket, when that was voided in the period); a case
+    whose tickets were all voided is nobody's visit and is left out. It is reported where its
+    last ticket was finished (for an open case whose last ticket is outside the period:
+    nowhere)."""
+    first, last = data.first.isoformat(), data.last.isoformat()
+    who = (
+        "CASE WHEN c.kind = 'open' AND c.done_at IS NULL AND f.day NOT BETWEEN :first AND :last"
+        " THEN NULL ELSE f.{0} END"
+    )
+    if finishers:
+        columns = f"{who.format('window')}, {who.format('staff')}"
+        join = (
+            "LEFT JOIN tickets f ON f.id = CASE WHEN c.trips = 1 THEN c.id "
+            "ELSE c.tickets ->> '$[#-1]' END"
+        )
+    else:
+        columns, join = "NULL, NULL", ""
+    data.cases = conn.execute(
+        f"""
+        WITH voided AS MATERIALIZED (
+            SELECT "case" AS cid, count(*) AS n FROM tickets
+            WHERE status = 'voided' AND kind = 'followup' GROUP BY "case"
+        ), voided_first AS MATERIALIZED (
+            SELECT id FROM tickets WHERE status = 'voided' AND day BETWEEN :first AND :last
+        ), c AS (
+            SELECT id, zone, matter, trips, tickets, done_at,
+                CASE WHEN done_at >= :start AND done_at < :end THEN 'done' ELSE 'open' END
+                    AS kind,
+                trips - coalesce((SELECT n FROM voided WHERE cid = cases.id), 0)
+                    - (id IN voided_first) AS visits
+            FROM cases
+            WHERE (done_at >= :start AND done_at < :end)
+               OR ((done_at IS NULL OR done_at >= :end) AND opened_at < :end AND EXISTS (
+                   SELECT 1 FROM json_each(cases.tickets) j JOIN tickets t ON t.id = j.value
+                   WHERE t.day BETWEEN :first AND :last))
+        )
+        SELECT c.kind, c.zone, c.matter, {columns}, c.visits = 1, count(*)
+        FROM c {join} WHERE c.visits > 0 GROUP BY 1, 2, 3, 4, 5, 6
+        """,
+        {"first": first, "last": last, "start": data.start, "end": data.end},
+    ).fetchall()
+
+
+def _read_closes(conn: sqlite3.Connection, data: PeriodData) -> None:
+    """好差评整改 closed by a supervisor, at any time after the 差评 (up to now)."""
+    bad = sorted({b["ticket"] for d in data.days for b in d.bad})
+    if not bad:
+        return
+    for at, device, ticket, payload in conn.execute(
+        "SELECT at, device, ticket, payload FROM events WHERE ticket IN (SELECT value FROM "
+        "json_each(?)) AND type = 'rectification_closed' ORDER BY seq",
+        (orjson.dumps(bad).decode(),),
+    ):
+        if at <= data.now:
+            event = orjson.loads(payload)
+            data.closes.setdefault(
+                ticket, Event(at, "rectification_closed", {**event, "device": device})
+            )

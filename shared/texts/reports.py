@@ -73,6 +73,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.bad.note": ("整改说明", "Note"),
     "report.bad.deadline": ("整改期限", "Put right by"),
     "report.bad.state": ("整改状态", "State"),
+    "report.bad.reasons": ("差评原因", "Reasons"),
+    "report.bad.reasons_item": ("原因：{reasons}", "reasons: {reasons}"),
+    "report.bad.separator": ("、", "; "),
     # groupings
     "report.by.zone": ("服务区", "Zone"),
     "report.by.matter": ("事项", "Matter"),
