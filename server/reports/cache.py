@@ -5,9 +5,9 @@ A day is closed when the log has gone on a day past it and none of its tickets i
 the facts live in a folder of their own — ``$XDG_CACHE_HOME/onetrip/reports`` (``~/.cache``
 without it) — one ``.npz`` file a day (NumPy arrays, no pickles), under a key of the hall
 file's identity: its resolved path and its first event (a different hall, or the same path
-given a new database, gets a key of its own). An entry is used only while the day still has
-the number of tickets it was made with and the facts' format is this one's; a missing,
-unreadable or foreign entry is read again from the hall file. Writing is atomic (a temporary
+given a new database, gets a key of its own). An entry is used only for a day that is closed
+in the file read and while the facts' format is this one's; a missing, unreadable or foreign
+entry is read again from the hall file. Writing is atomic (a temporary
 file renamed) and best effort: a cache that cannot be written only makes reports slower.
 """
 
@@ -56,11 +56,11 @@ class DayCache:
     def _file(self, day: str) -> Path:
         return self.folder / f"{day}.npz"
 
-    def load(self, day: str, tickets: int) -> DayFacts | None:
+    def load(self, day: str) -> DayFacts | None:
         try:
             with np.load(self._file(day), allow_pickle=False) as z:
                 meta = orjson.loads(z["meta"].tobytes())
-                if meta.get("format") != FORMAT or meta.get("tickets") != tickets:
+                if meta.get("format") != FORMAT:
                     return None
                 arrays = {name: z[name] for name in DayFacts.ARRAYS}
         except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
@@ -69,7 +69,7 @@ class DayCache:
             return None
         return DayFacts(
             day=day,
-            tickets=tickets,
+            tickets=int(meta["tickets"]),
             names=meta["names"],
             **arrays,
             **{name: meta[name] for name in DayFacts.LISTS},

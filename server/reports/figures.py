@@ -367,9 +367,13 @@ def rectify_by(rated: date, working_days: int, hours: Hours) -> date:
 def _bad_ratings(data: PeriodData, config: HallConfig) -> list[dict[str, Any]]:
     out = []
     today = datetime.fromtimestamp(data.now, config.tz).date()
+    deadlines: dict[date, date] = {}
     for b in sorted((b for d in data.days for b in d.bad), key=lambda b: b["at"]):
         rated = datetime.fromtimestamp(b["at"], config.tz).date()
-        deadline = rectify_by(rated, config.policy.rectify_working_days, config.hours)
+        deadline = deadlines.get(rated)
+        if deadline is None:
+            days = config.policy.rectify_working_days
+            deadline = deadlines[rated] = rectify_by(rated, days, config.hours)
         out.append(
             {
                 **b,

@@ -40,6 +40,7 @@ DETAIL_TYPES = (
     "issued", "called", "started", "finished", "missed", "requeued", "transferred", "suspended"
 )  # fmt: skip
 SESSION_TYPES = ("logged_in", "logged_out", "paused", "resumed")
+RUN_DAYS = 31  # days read from the file at once (what is held in memory while reading)
 
 
 @dataclass
@@ -144,10 +145,10 @@ def _bounds(first: date, last: date, tz: ZoneInfo) -> list[tuple[str, float, flo
 
 def closed_days(
     conn: sqlite3.Connection, bounds: list[tuple[str, float, float]], now: float
-) -> dict[str, int]:
-    """The days among ``bounds`` whose facts can no longer change, with their ticket counts:
-    the log has gone on a day past them (their tickets' events are read up to a day after
-    midnight) and none of their tickets is still open."""
+) -> set[str]:
+    """The days among ``bounds`` whose facts can no longer change: the log has gone on a day
+    past them (their tickets' events are read up to a day after midnight, and no ticket is
+    issued on a day gone by) and none of their tickets is still open."""
     settled = min(last_event_at(conn) or 0.0, now)
     first, last = bounds[0][0], bounds[-1][0]
     marks = ", ".join("?" for _ in OPEN)
@@ -158,33 +159,23 @@ def closed_days(
             (*sorted(OPEN), first, last),
         )
     }
-    counts = dict(
-        conn.execute(
-            "SELECT day, count(*) FROM tickets WHERE day BETWEEN ? AND ? GROUP BY day",
-            (first, last),
-        ).fetchall()
-    )
-    return {
-        day: int(counts.get(day, 0))
-        for day, _, stop in bounds
-        if stop + 86400 <= settled and day not in still_open
-    }
+    return {day for day, _, stop in bounds if stop + 86400 <= settled and day not in still_open}
 
 
 def _read(conn: sqlite3.Connection, data: PeriodData, tz: ZoneInfo, cache: DayCache | None) -> None:
     bounds = _bounds(data.first, data.last, tz)
     got: dict[str, DayFacts] = {}
-    closed: dict[str, int] = {}
+    closed: set[str] = set()
     if cache is not None:
         closed = closed_days(conn, bounds, data.now)
-        for day, tickets in closed.items():
-            facts = cache.load(day, tickets)
+        for day in sorted(closed):
+            facts = cache.load(day)
             if facts is not None:
                 got[day] = facts
     data.cached = len(got)
     run: list[tuple[str, float, float]] = []
     for bound in [*bounds, None]:  # contiguous runs of the days still to read
-        if bound is not None and bound[0] not in got:
+        if bound is not None and bound[0] not in got and len(run) < RUN_DAYS:
             run.append(bound)
             continue
         if run:
@@ -192,9 +183,9 @@ def _read(conn: sqlite3.Connection, data: PeriodData, tz: ZoneInfo, cache: DayCa
             got.update(fresh)
             if cache is not None:
                 for day, facts in fresh.items():
-                    if day in closed and closed[day] == facts.tickets:
+                    if day in closed:
                         cache.save(facts)
-            run = []
+            run = [] if bound is None or bound[0] in got else [bound]
     data.days = [got[day] for day, _, _ in bounds]
 
 
@@ -260,48 +251,69 @@ def read_days(
 
 def _read_cases(conn: sqlite3.Connection, data: PeriodData, finishers: bool) -> None:
     """Cases finished in the period, and those its tickets belong to that were still open at
-    its end, counted in SQLite by where they are reported. A case's visits are its trips less
-    its voided follow-ups (and its first ticket, when that was voided in the period); a case
-    whose tickets were all voided is nobody's visit and is left out. It is reported where its
-    last ticket was finished (for an open case whose last ticket is outside the period:
-    nowhere)."""
+    its end, counted by where they are reported (aggregated in SQLite). A case's visits are its
+    trips less its voided follow-ups (and its first ticket, when that was voided in the
+    period); a case whose tickets were all voided is nobody's visit and is left out. It is
+    reported where its last ticket was finished (for a case not finished at all whose last
+    ticket is not a ticket of the period: nowhere)."""
     first, last = data.first.isoformat(), data.last.isoformat()
-    who = (
-        "CASE WHEN c.kind = 'open' AND c.done_at IS NULL AND f.day NOT BETWEEN :first AND :last"
-        " THEN NULL ELSE f.{0} END"
-    )
+    span = {"first": first, "last": last, "start": data.start, "end": data.end}
+    voided_followups: dict[str, int] = {}
+    voided_first: set[str] = set()
+    for tid, case, kind, day in conn.execute(
+        "SELECT id, \"case\", kind, day FROM tickets WHERE status = 'voided'"
+    ):
+        if kind == "followup":
+            voided_followups[case] = voided_followups.get(case, 0) + 1
+        if first <= day <= last:
+            voided_first.add(tid)
     if finishers:
-        columns = f"{who.format('window')}, {who.format('staff')}"
+        who = "f.window, f.staff, f.day"
         join = (
             "LEFT JOIN tickets f ON f.id = CASE WHEN c.trips = 1 THEN c.id "
             "ELSE c.tickets ->> '$[#-1]' END"
         )
     else:
-        columns, join = "NULL, NULL", ""
-    data.cases = conn.execute(
-        f"""
-        WITH voided AS MATERIALIZED (
-            SELECT "case" AS cid, count(*) AS n FROM tickets
-            WHERE status = 'voided' AND kind = 'followup' GROUP BY "case"
-        ), voided_first AS MATERIALIZED (
-            SELECT id FROM tickets WHERE status = 'voided' AND day BETWEEN :first AND :last
-        ), c AS (
-            SELECT id, zone, matter, trips, tickets, done_at,
-                CASE WHEN done_at >= :start AND done_at < :end THEN 'done' ELSE 'open' END
-                    AS kind,
-                trips - coalesce((SELECT n FROM voided WHERE cid = cases.id), 0)
-                    - (id IN voided_first) AS visits
-            FROM cases
-            WHERE (done_at >= :start AND done_at < :end)
-               OR ((done_at IS NULL OR done_at >= :end) AND opened_at < :end AND EXISTS (
-                   SELECT 1 FROM json_each(cases.tickets) j JOIN tickets t ON t.id = j.value
-                   WHERE t.day BETWEEN :first AND :last))
-        )
-        SELECT c.kind, c.zone, c.matter, {columns}, c.visits = 1, count(*)
-        FROM c {join} WHERE c.visits > 0 GROUP BY 1, 2, 3, 4, 5, 6
-        """,
-        {"first": first, "last": last, "start": data.start, "end": data.end},
-    ).fetchall()
+        who, join = "NULL, NULL, NULL", ""
+    done = "c.done_at >= :start AND c.done_at < :end"
+    cells: dict[tuple[Any, ...], int] = {}
+
+    def count(kind: str, zone: Any, matter: Any, window: Any, staff: Any, visits: int, n: int):
+        if visits > 0:
+            key = (kind, zone, matter, window, staff, visits == 1)
+            cells[key] = cells.get(key, 0) + n
+
+    # finished in the period: most cases, counted by SQLite as if nothing had been voided…
+    for zone, matter, window, staff, one, n in conn.execute(
+        f"SELECT c.zone, c.matter, {who.rsplit(',', 1)[0]}, c.trips = 1, count(*) FROM cases c "
+        f"{join} WHERE {done} GROUP BY 1, 2, 3, 4, 5",
+        span,
+    ):
+        count("done", zone, matter, window, staff, 1 if one else 2, n)
+    # … then the few with voided tickets put right, one by one
+    affected = sorted(set(voided_followups) | voided_first)
+    if affected:
+        for cid, zone, matter, trips, window, staff, _ in conn.execute(
+            f"SELECT c.id, c.zone, c.matter, c.trips, {who} FROM cases c {join} WHERE {done} "
+            "AND c.id IN (SELECT value FROM json_each(:ids))",
+            {**span, "ids": orjson.dumps(affected).decode()},
+        ):
+            count("done", zone, matter, window, staff, 1 if trips == 1 else 2, -1)
+            visits = trips - voided_followups.get(cid, 0) - (cid in voided_first)
+            count("done", zone, matter, window, staff, visits, 1)
+    # open at the end of the period, with a ticket in it
+    for cid, zone, matter, trips, done_at, window, staff, day in conn.execute(
+        f"SELECT c.id, c.zone, c.matter, c.trips, c.done_at, {who} FROM cases c {join} "
+        "WHERE (c.done_at IS NULL OR c.done_at >= :end) AND c.opened_at < :end AND EXISTS ("
+        "SELECT 1 FROM json_each(c.tickets) j JOIN tickets t ON t.id = j.value "
+        "WHERE t.day BETWEEN :first AND :last)",
+        span,
+    ):
+        if done_at is None and (day is None or not first <= day <= last):
+            window = staff = None  # not finished, and its last ticket is not the period's
+        visits = trips - voided_followups.get(cid, 0) - (cid in voided_first)
+        count("open", zone, matter, window, staff, visits, 1)
+    data.cases = [(*key, n) for key, n in cells.items() if n]
 
 
 def _read_closes(conn: sqlite3.Connection, data: PeriodData) -> None:
