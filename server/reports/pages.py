@@ -90,7 +90,12 @@ def view(hub: Hub) -> dict[str, Any]:
     pauses.update()
     online = {s.device.id for s in hub.fanout.sessions if s.device is not None}
     return monitor_view(
-        hub.config, hub.hall.state, time.time(), paused_since=pauses.paused, online=online
+        hub.config,
+        hub.hall.state,
+        time.time(),
+        paused_since=pauses.paused,
+        online=online,
+        devices=hub.device_states,
     )
 
 
