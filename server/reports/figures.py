@@ -46,7 +46,9 @@ def stats(values: Sequence[float] | np.ndarray) -> Stats:
     n = len(values)
     if not n:
         return Stats(0)
-    v = np.sort(np.asarray(values, dtype=np.float64))
+    v = np.asarray(values, dtype=np.float64)
+    if n > 1 and not bool((v[1:] >= v[:-1]).all()):  # a group's values come sorted
+        v = np.sort(v)
     return Stats(
         n,
         mean=math.fsum(v.tolist()) / n,
@@ -294,12 +296,17 @@ def _values(days: Sequence[DayFacts], total: Group, groups: dict[str, dict[Any, 
     }
     for attr, values in (("waits", joined["wait"]), ("services", joined["service"])):
         present = ~np.isnan(values)
-        values = values[present]
-        setattr(total, attr, np.sort(values))
+        by_value = np.argsort(values[present], kind="stable")
+        values = values[present][by_value]
+        setattr(total, attr, values)
         for grouping, table in groups.items():
             column, decode = keys[grouping]
-            codes = column[present]
-            order = np.lexsort((values, codes))
+            codes = column[present][by_value]
+            low = int(codes.min()) if len(codes) else 0
+            if len(codes) and int(codes.max()) - low < 65536:  # a radix sort: stable, O(n)
+                order = np.argsort((codes - low).astype(np.uint16), kind="stable")
+            else:
+                order = np.argsort(codes, kind="stable")
             codes, ordered = codes[order], values[order]
             cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
             for begin, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(codes)], strict=True):

@@ -152,12 +152,12 @@ def closed_days(
     settled = min(last_event_at(conn) or 0.0, now)
     first, last = bounds[0][0], bounds[-1][0]
     marks = ", ".join("?" for _ in OPEN)
-    still_open = {
+    still_open = {  # by the status index: open tickets are few
         r[0]
         for r in conn.execute(
-            f"SELECT DISTINCT day FROM tickets WHERE status IN ({marks}) AND day BETWEEN ? AND ?",
-            (*sorted(OPEN), first, last),
+            f"SELECT DISTINCT day FROM tickets WHERE status IN ({marks})", tuple(sorted(OPEN))
         )
+        if first <= r[0] <= last
     }
     return {day for day, _, stop in bounds if stop + 86400 <= settled and day not in still_open}
 
@@ -212,10 +212,10 @@ def read_days(
     marks = ", ".join("?" for _ in SESSION_TYPES)
     for seq, at, kind, ticket, payload in conn.execute(
         "SELECT seq, at, type, ticket, payload FROM events WHERE seq >= ? AND seq < ? AND "
-        "(type IN ('missed', 'transferred', 'suspended', 'rated', "
-        f"{marks}) OR (type = 'called' AND payload LIKE '%\"how\":\"callback\"%'))"
-        " ORDER BY seq",
-        (low, high, *SESSION_TYPES),
+        f"(type IN ({marks}) OR (seq >= ? AND (type IN ('missed', 'transferred', 'suspended') "
+        "OR (type = 'called' AND payload LIKE '%\"how\":\"callback\"%') "
+        "OR (type = 'rated' AND json_extract(payload, '$.level') <= 2)))) ORDER BY seq",
+        (low, high, *SESSION_TYPES, ticket_low),
     ):
         if kind in SESSION_TYPES:
             if seq < session_high:
@@ -226,10 +226,8 @@ def read_days(
         if kind != "rated":
             special.add(ticket)
             continue
-        event = loads(payload)
-        if event["level"] <= 2:
-            row = ids[ticket]
-            bad.setdefault(row[I_DAY], []).append(bad_rating(row, Event(at, kind, event)))
+        row = ids[ticket]
+        bad.setdefault(row[I_DAY], []).append(bad_rating(row, Event(at, kind, loads(payload))))
     details: dict[str, list[Event]] = {}
     if special:
         marks = ", ".join("?" for _ in DETAIL_TYPES)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from shared.config import HallConfig
 from shared.texts import t
@@ -327,7 +328,8 @@ def to_json(report: Report, config: HallConfig, lang: str = "zh_CN") -> dict[str
 
 
 def render_json(report: Report, config: HallConfig, lang: str = "zh_CN") -> str:
-    return json.dumps(to_json(report, config, lang), ensure_ascii=False, indent=1) + "\n"
+    """UTF-8 JSON, indented (orjson: a year's 差评 list and groups in well under a second)."""
+    return orjson.dumps(to_json(report, config, lang), option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 __all__ = ["COLUMNS", "GROUPINGS", "Sheet", "render_csv", "render_json", "render_table", "sheet"]
