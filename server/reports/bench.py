@@ -8,15 +8,15 @@ day after day, times shifted by whole days and ids re-dated (``20261124-A001`` â
 kept in a cache folder (not in the repository) and made again only when missing.
 
 Timed: ``onetrip report`` as a user runs it (a new process, so imports included): the month's
-report (bar 1 s), the year's (bar 10 s), the month's workbook with its charts (bar 3 s), and
-each one's peak memory.
+report (bar 1 s), the year's (bar 10 s), the month's workbook with its charts (bar 3 s), each
+uncached, cold (filling the cache of closed days) and warm, and their peak memory.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +34,7 @@ from shared import commands as c
 from shared.config import load_config
 from shared.errors import Refused
 
+from .cache import DayCache
 from .source import local_midnight
 
 PER_DAY = 6500  # 31 days: 201,500 tickets; 270 days: 1,755,000
@@ -317,23 +318,36 @@ def prepare(folder: Path, emit: Any, quick: bool) -> tuple[Path, Path]:
     return month, year
 
 
-def timed(args: list[str], config: Path) -> tuple[float, float]:
-    """Wall time and peak memory (MiB) of ``onetrip report ARGS`` in a new process."""
+def timed(args: list[str], config: Path, env: dict[str, str]) -> float:
+    """Wall time of ``onetrip report ARGS`` in a new process (imports included)."""
     began = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "onetrip.cli", "report", *args, "--config", str(config)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     took = time.perf_counter() - began
     if proc.returncode != 0:
         raise RuntimeError(f"report failed: {proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return took, peak
+    return took
+
+
+def peak(args: list[str], config: Path, env: dict[str, str]) -> float:
+    """Peak memory (MiB) of one report in a process of its own."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args, "--config", str(config)],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    return float(proc.stdout.strip())
 
 
 def run_bench(folder: Path, quick: bool, emit: Any) -> None:
+    """Each report three ways: ``uncached`` (``--no-cache``: every day read from the file),
+    ``cold`` (the first run, which fills the cache of closed days) and ``warm`` (the cache
+    filled: what a hall sees every time after the first). The cache's entries for the two
+    files are removed first."""
     cache = cache_dir()
     month, year = prepare(cache, emit, quick)
     config = cache / "hall.toml"
@@ -343,9 +357,15 @@ def run_bench(folder: Path, quick: bool, emit: Any) -> None:
             m = conn.execute("SELECT count(*) FROM events").fetchone()[0]
         emit("reports", f"{name}_tickets", n, "tickets")
         emit("reports", f"{name}_events", m, "events")
+    for db in (month, year):  # the report cache's entries for these files: cold again
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            entries = DayCache.for_db(conn, db)
+        if entries is not None:
+            shutil.rmtree(entries.folder, ignore_errors=True)
+    env = dict(os.environ)  # (not another $XDG_CACHE_HOME: matplotlib keeps its fonts there)
     runs = [
-        ("month_report", ["month", "2026-10", "--db", str(month), "--format", "json"]),
         ("month_report_table", ["month", "2026-10", "--db", str(month)]),
+        ("month_report", ["month", "2026-10", "--db", str(month), "--format", "json"]),
         ("month_seed_table", ["month", "2026-10", "--db", str(month), "--seed-table"]),
         ("year_report", ["range", "--from", "2026-01-01", "--to", "2026-12-31", "--db",
                          str(year), "--format", "json"]),
@@ -354,19 +374,18 @@ def run_bench(folder: Path, quick: bool, emit: Any) -> None:
                                     str(folder / "charts")]),
     ]  # fmt: skip
     for name, args in runs:
-        took, _ = timed([*args, "--today", "2026-12-31"], config)
-        # peak memory per run: ru_maxrss of children is the largest so far; run each alone
-        emit("reports", f"{name}_wall", took, "s")
+        args = [*args, "--today", "2026-12-31"]
+        emit("reports", f"{name}_wall_uncached", timed([*args, "--no-cache"], config, env), "s")
+        emit("reports", f"{name}_wall_cold", timed(args, config, env), "s")
+        emit("reports", f"{name}_wall_warm", timed(args, config, env), "s")
     for name, args in runs:
-        proc = subprocess.run(
-            [sys.executable, "-c", _MEASURE, *args, "--today", "2026-12-31", "--config",
-             str(config)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        emit("reports", f"{name}_peak_memory", float(proc.stdout.strip()), "MiB")
+        args = [*args, "--today", "2026-12-31"]
+        emit("reports", f"{name}_peak_memory_warm", peak(args, config, env), "MiB")
+        uncached = peak([*args, "--no-cache"], config, env)
+        emit("reports", f"{name}_peak_memory_uncached", uncached, "MiB")
 
 
-# One report in a process of its own, printing its peak memory (VmHWM, Linux; else ru_maxrss).
+# One report in a process of its own, printing its peak memory (ru_maxrss, Linux: KiB).
 _MEASURE = """
 import resource, sys, io, contextlib
 from onetrip.cli import main
