@@ -334,13 +334,15 @@ def timed(args: list[str], config: Path, env: dict[str, str]) -> float:
     return took
 
 
-def peak(args: list[str], config: Path, env: dict[str, str]) -> float:
-    """Peak memory (MiB) of one report in a process of its own."""
+def peak(args: list[str], config: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Peak memory (MiB) of one report in a process of its own, and the report's own time
+    (the process started and ``onetrip``'s parts imported)."""
     proc = subprocess.run(
         [sys.executable, "-c", _MEASURE, *args, "--config", str(config)],
         capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
-    return float(proc.stdout.strip())
+    memory, took = proc.stdout.split()
+    return float(memory), float(took)
 
 
 def run_bench(folder: Path, quick: bool, emit: Any) -> None:
@@ -380,19 +382,25 @@ def run_bench(folder: Path, quick: bool, emit: Any) -> None:
         emit("reports", f"{name}_wall_warm", timed(args, config, env), "s")
     for name, args in runs:
         args = [*args, "--today", "2026-12-31"]
-        emit("reports", f"{name}_peak_memory_warm", peak(args, config, env), "MiB")
-        uncached = peak([*args, "--no-cache"], config, env)
-        emit("reports", f"{name}_peak_memory_uncached", uncached, "MiB")
+        memory, took = peak(args, config, env)
+        emit("reports", f"{name}_peak_memory_warm", memory, "MiB")
+        emit("reports", f"{name}_in_process_warm", took, "s")
+        memory, took = peak([*args, "--no-cache"], config, env)
+        emit("reports", f"{name}_peak_memory_uncached", memory, "MiB")
+        emit("reports", f"{name}_in_process_uncached", took, "s")
 
 
-# One report in a process of its own, printing its peak memory (ru_maxrss, Linux: KiB).
+# One report in a process of its own: its peak memory (ru_maxrss, Linux: KiB) and its time.
 _MEASURE = """
-import resource, sys, io, contextlib
-from onetrip.cli import main
+import resource, sys, io, contextlib, time
+from onetrip.cli import build_parser, main
+build_parser()  # every part imported: what follows is the report's own time
+began = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["report", *sys.argv[1:]])
+took = time.perf_counter() - began
 assert code == 0
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, took)
 """
 
 
