@@ -155,7 +155,9 @@ def closed_days(
     still_open = {  # by the status index: open tickets are few
         r[0]
         for r in conn.execute(
-            f"SELECT DISTINCT day FROM tickets WHERE status IN ({marks})", tuple(sorted(OPEN))
+            # (named: by its statistics SQLite would read every row instead)
+            f"SELECT day FROM tickets INDEXED BY idx_tickets_status WHERE status IN ({marks})",
+            tuple(sorted(OPEN)),
         )
         if first <= r[0] <= last
     }
