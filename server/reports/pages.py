@@ -24,6 +24,7 @@ from shared.protocol import encode
 from shared.texts import TEXTS, t
 
 from . import periods, source
+from .cache import DayCache
 from .errors import ReportError
 from .figures import GROUPINGS, build
 from .monitor import Pauses, monitor_view
@@ -108,7 +109,8 @@ def _report(hub: Hub, which: str, groupings: tuple[str, ...]) -> Any:
     first, last = periods.checked(*_period(hub, which), _period(hub, "day")[0])
     conn = source.connect(hub.hall.store.path)
     try:
-        data = source.read_period(conn, first, last, hub.config.tz, time.time())
+        cache = DayCache.for_db(conn, hub.hall.store.path)  # this month's closed days
+        data = source.read_period(conn, first, last, hub.config.tz, time.time(), cache=cache)
     finally:
         conn.close()
     if not data.tickets:
