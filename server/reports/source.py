@@ -304,9 +304,11 @@ def _read_cases(conn: sqlite3.Connection, data: PeriodData, finishers: bool) -> 
     # open at the end of the period, with a ticket in it
     for cid, zone, matter, trips, done_at, window, staff, day in conn.execute(
         f"SELECT c.id, c.zone, c.matter, c.trips, c.done_at, {who} FROM cases c {join} "
-        "WHERE (c.done_at IS NULL OR c.done_at >= :end) AND c.opened_at < :end AND EXISTS ("
+        "WHERE (c.done_at IS NULL OR c.done_at >= :end) AND c.opened_at < :end "
+        # opened in the period: its first ticket is one of the period's (issued then)
+        "AND (c.opened_at >= :start OR EXISTS ("
         "SELECT 1 FROM json_each(c.tickets) j JOIN tickets t ON t.id = j.value "
-        "WHERE t.day BETWEEN :first AND :last)",
+        "WHERE t.day BETWEEN :first AND :last))",
         span,
     ):
         if done_at is None and (day is None or not first <= day <= last):
