@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from shared import eventloop
@@ -24,6 +25,51 @@ log = logging.getLogger("onetrip.caller.autopilot")
 # How often a window does each of the less common things (per ticket).
 RECALL, NO_SHOW, TRANSFER, SUSPEND, PAUSE, CARD, RATED = 0.1, 0.03, 0.03, 0.02, 0.01, 0.1, 0.8
 RATING_WEIGHTS = [80, 14, 4, 1.5, 0.5]  # for RATING_LEVELS: halls report 99 %+ satisfied
+CARD_TIPS = ["请带齐补正材料原件"]
+
+
+@dataclass(frozen=True)
+class Service:
+    """How one ticket goes at a window, drawn when it is called: whether the citizen is slow to
+    come (a recall) or never comes (过号), how long the service takes (hall minutes), and how it
+    ends: transferred to another zone, suspended while they fetch a paper, a 续办服务卡 for a
+    second visit, and the rating they give (None: they do not rate)."""
+
+    recall: bool = False
+    no_show: bool = False
+    minutes: float = 8.0
+    transfer_to: str | None = None
+    suspend: bool = False
+    card: bool = False
+    rating: int | None = None
+    pause_after: bool = False
+
+
+def plan(rng: random.Random, config: HallConfig, ticket: dict[str, Any]) -> Service:
+    """The draw for ``ticket`` (a ticket view: ``zone``, ``matter``, ``kind``). The headless
+    windows and the on-screen caller's autopilot both follow it."""
+    recall = rng.random() < RECALL
+    no_show = recall and rng.random() < NO_SHOW / RECALL
+    zone = config.zones[ticket["zone"]]
+    matter = zone.matters.get(ticket.get("matter") or "")
+    mean = matter.service_minutes if matter else 8.0
+    minutes = rng.gammavariate(4, mean / 4)
+    roll = rng.random()
+    others = [z for z in config.zones if z != zone.id]
+    transfer_to = rng.choice(others) if roll < TRANSFER and others else None
+    suspend = transfer_to is None and roll < TRANSFER + SUSPEND
+    card = transfer_to is None and ticket.get("kind") != "followup" and rng.random() < CARD
+    rating = rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0] if rng.random() < RATED else None
+    return Service(
+        recall=recall,
+        no_show=no_show,
+        minutes=minutes,
+        transfer_to=transfer_to,
+        suspend=suspend,
+        card=card,
+        rating=rating,
+        pause_after=rng.random() < PAUSE,
+    )
 
 
 class Window:
@@ -73,8 +119,9 @@ class Window:
                 if not await self.demo.sleep(0.3):
                     break
                 continue
-            await self.serve(called["ticket"])
-            if self.rng.random() < PAUSE and await self.ask("pause", reason="临时离岗"):
+            service = plan(self.rng, self.config, called["ticket"])
+            await self.serve(called["ticket"], service)
+            if service.pause_after and await self.ask("pause", reason="临时离岗"):
                 await self.demo.sleep(self.minutes(3))
                 await self.ask("resume")
         # Finish what is in hand, so the day ends clean.
@@ -82,55 +129,46 @@ class Window:
         await self.ask("logout")
         return self.stats
 
-    async def serve(self, ticket: dict[str, Any]) -> None:
-        rng = self.rng
-        if rng.random() < RECALL:  # nobody came at once
+    async def serve(self, ticket: dict[str, Any], service: Service) -> None:
+        if service.recall:  # nobody came at once
             await self.demo.sleep(self.minutes(0.5))
             if await self.ask("recall"):
                 self.stats["recalls"] += 1
-            if rng.random() < NO_SHOW / RECALL:
+            if service.no_show:
                 await self.demo.sleep(self.minutes(0.5))
                 if await self.ask("no_show"):
                     self.stats["missed"] += 1
                 return
         await self.ask("start")
-        zone = self.config.zones[ticket["zone"]]
-        matter = zone.matters.get(ticket["matter"] or "")
-        mean = matter.service_minutes if matter else 8.0
-        await self.demo.sleep(self.minutes(rng.gammavariate(4, mean / 4)))
-        roll = rng.random()
-        if roll < TRANSFER:
-            others = [z for z in self.config.zones if z != zone.id]
+        await self.demo.sleep(self.minutes(service.minutes))
+        if service.transfer_to is not None:
             if await self.ask(
-                "transfer", to_zone=rng.choice(others), at_head=True, note="需其他服务区办理"
+                "transfer", to_zone=service.transfer_to, at_head=True, note="需其他服务区办理"
             ):
                 self.stats["transfers"] += 1
             return
-        if roll < TRANSFER + SUSPEND and await self.ask("suspend", note="回去取材料"):
+        if service.suspend and await self.ask("suspend", note="回去取材料"):
             await self.demo.sleep(self.minutes(2))
             if await self.ask("call_back", ticket=ticket["id"]) is None:
                 return
             await self.ask("start")
         case_done = True
-        if ticket["kind"] != "followup" and rng.random() < CARD:
-            card = await self.ask("issue_card", tips=["请带齐补正材料原件"])
+        if service.card:
+            card = await self.ask("issue_card", tips=CARD_TIPS)
             if card:
                 self.stats["cards"] += 1
                 case_done = False  # 承诺件: the citizen comes back with the card
-                self.demo.append(
-                    CARDS,
-                    {
-                        "code": card["card"]["code"],
-                        "staff": self.staff,
-                        "back_at": time.time() + rng.uniform(3, 10),
-                    },
-                )
+                self.demo.append(CARDS, card_record(card["card"], self.staff, self.rng))
         if await self.ask("finish", case_done=case_done):
             self.stats["served"] += 1
-            if rng.random() < RATED and await self.ask(
-                "evaluate", level=rng.choices(RATING_LEVELS, RATING_WEIGHTS)[0]
-            ):
+            if service.rating is not None and await self.ask("evaluate", level=service.rating):
                 self.stats["rated"] += 1
+
+
+def card_record(card: dict[str, Any], staff: str, rng: random.Random) -> dict[str, Any]:
+    """A 续办服务卡 handed out, for ``CARDS``: its holder comes back a few seconds later (a
+    few days, in the demo's time) to a kiosk."""
+    return {"code": card["code"], "staff": staff, "back_at": time.time() + rng.uniform(3, 10)}
 
 
 async def run(

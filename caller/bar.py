@@ -5,7 +5,9 @@ pushes of ``window:<n>``, ``zone:<z>``, ``staff:<id>``; the ``waiting`` op), the
 with one request id that the client resends unchanged after a lost reply.
 
 It never takes the keyboard from the business system by itself: it shows without activating,
-and takes the focus only when clicked (or when the OS hands it a shortcut key).
+and takes the focus only when clicked (or when the OS hands it a shortcut key). Configured
+system-wide shortcuts (``[shortcuts] global_call_next``, ``qtkit.hotkey``) act while the
+business system keeps the keyboard; a held one is one action, as a held bar key is.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from hardware.layouts import CardSlip
 from hardware.printer import Printer, PrintFailed
 from qtkit.banner import ConnectionBanner
+from qtkit.hotkey import GlobalHotkeys, parse_hotkey
 from qtkit.hubclient import QtHubClient
 from qtkit.scanner import WedgeScanner
 from shared.texts import t
@@ -111,6 +114,7 @@ class CallerBar(QWidget):
         self.model = WindowModel(config.window)
         self.gate = Gate()
         self.keys = KeyGate(config.keys)
+        self.global_keys = KeyGate(config.global_keys)
         self.hall: dict[str, Any] = {}  # hall name, zones, windows: for transfers and cards
         self.dialog: QWidget | None = None
         self.message_level = ""
@@ -146,6 +150,14 @@ class CallerBar(QWidget):
         self.clock.timeout.connect(self._tick)
         self.clock.start()
 
+        self.hotkeys = GlobalHotkeys(
+            [parse_hotkey(k) for k in config.global_keys.values()], parent=self
+        )
+        self.hotkeys.pressed.connect(self._global_pressed)
+        self.hotkeys.released.connect(self._global_released)  # a method: run on this thread
+        self.hotkeys.failed.connect(self._global_failed)
+        self.hotkeys.start()
+
         self.scanner = WedgeScanner(
             self, swallow=lambda: not isinstance(QGuiApplication.focusObject(), QLineEdit)
         )
@@ -175,7 +187,9 @@ class CallerBar(QWidget):
         button.setAutoDefault(False)
         if role:
             button.setProperty("role", role)
-        key = self.config.keys.get(action)
+        key = " / ".join(
+            k for k in (self.config.keys.get(action), self.config.global_keys.get(action)) if k
+        )
         label = t(f"caller.action.{action}", self.lang)
         button.setText(label)
         button.setToolTip(
@@ -462,7 +476,7 @@ class CallerBar(QWidget):
             return False
         ticket = self.model.ticket or {}
         if action == "finish":
-            tips = card_tips(self.config.tips, ticket.get("matter"))
+            tips = card_tips(self.hall, self.config.tips, ticket.get("zone"), ticket.get("matter"))
             dialog: Any = FinishDialog(ticket, tips, self.lang, self)
             dialog.chosen.connect(self._finish_chosen)
         elif action == "transfer":
@@ -578,6 +592,24 @@ class CallerBar(QWidget):
         if self.dialog is not None and self.dialog.isVisible():
             return
         self.press(action)
+
+    def _global_pressed(self, name: str, auto_repeat: bool) -> None:
+        """A system-wide shortcut, pressed while any program has the keyboard."""
+        action = self.global_keys.press(name, auto_repeat)
+        if action is None or (self.dialog is not None and self.dialog.isVisible()):
+            return
+        self.press(action)
+
+    def _global_released(self, name: str) -> None:
+        self.global_keys.release(name)
+
+    def _global_failed(self, name: str, reason: str) -> None:
+        log.warning("global shortcut %s not available: %s", name or "-", reason)
+        self.say(
+            t("caller.hotkey.failed", self.lang, combo=name or ", ".join(self.global_keys.by_key))
+            + t(f"caller.hotkey.{reason}", self.lang),
+            "error",
+        )
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         self.keys.release(key_name(event), event.isAutoRepeat())
@@ -735,6 +767,7 @@ class CallerBar(QWidget):
         self.waiting_timer.stop()
         self.clock.stop()
         self.scanner.close()
+        self.hotkeys.stop()
         for signal, slot in (
             (self.hub.snapshot, self._on_snapshot),
             (self.hub.event, self._on_event),
@@ -746,4 +779,5 @@ class CallerBar(QWidget):
 
     def closeEvent(self, event: Any) -> None:
         self.scanner.close()
+        self.hotkeys.stop()
         super().closeEvent(event)

@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, help="the caller's TOML (onetrip caller init writes one)")
     p.add_argument("--evaluator", action="store_true", help="only the 好差评 screen")
     p.add_argument("--windowed", action="store_true", help="the evaluator in a window")
+    p.add_argument(
+        "--autopilot",
+        metavar="DEMO_DIR",
+        help="the clerk (and the citizen rating) work by themselves at onetrip demo's pace",
+    )
     p.set_defaults(func=cmd_caller)
     more = p.add_subparsers(dest="caller_command", metavar="", required=False)
     init = more.add_parser("init", help="write a commented sample caller.toml")
@@ -75,6 +80,11 @@ def cmd_caller(args: argparse.Namespace) -> int:
     from .app import build
 
     made = build(config, evaluator_only=args.evaluator)
+    if args.autopilot:
+        from .autopilot_ui import attach
+
+        pilots = attach(made, args.autopilot, config.window)
+        made.app.aboutToQuit.connect(lambda: [p.stop() for p in pilots])
     window = made.bar or made.evaluator
     assert window is not None
     if made.bar is not None and made.evaluator is not None:

@@ -9,10 +9,12 @@ repository: ``$ONETRIP_CALLER_TOKEN``, a ``token_file`` beside it, or ``token`` 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qtkit.hotkey import parse_hotkey, reserved_on_x11
 from shared.config import ConfigError, read_toml
 from shared.devconfig import read_hub
 from shared.tomlreader import REQUIRED, TomlReader
@@ -45,8 +47,11 @@ class CallerConfig:
     lang: str = "zh_CN"
     dock: str = "right"
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
+    # system-wide hotkeys (work while the business system has the keyboard): action -> key
+    global_keys: dict[str, str] = field(default_factory=dict)
     pause_reasons: tuple[str, ...] = PAUSE_REASONS
-    tips: dict[str, tuple[str, ...]] = field(default_factory=dict)  # matter id -> tips
+    # this window's own tips, after the hall's for the matter: matter id (or "default") -> tips
+    tips: dict[str, tuple[str, ...]] = field(default_factory=dict)
     recall_limit: int = 3
     evaluator: EvaluatorConfig = field(default_factory=EvaluatorConfig)
     request_timeout: float = 5.0
@@ -94,6 +99,30 @@ def parse_caller_config(
         if key and key in used:
             r.fail(f"caller.keys.{action}", f"{key} is already the key of {used[key]}")
         used[key] = action
+    global_keys: dict[str, str] = {}
+    for name, text in r.table(raw, "shortcuts", required=False).items():
+        key = f"shortcuts.{name}"
+        action = name.removeprefix("global_")
+        if not name.startswith("global_") or action not in ACTIONS:
+            r.fail(key, f"not global_<action> ({', '.join('global_' + a for a in ACTIONS)})")
+            continue
+        if not isinstance(text, str):
+            r.fail(key, "must be a key combination such as Ctrl+Shift+F1")
+            continue
+        if not text.strip():
+            continue  # off
+        try:
+            hotkey = parse_hotkey(text)
+        except ValueError as e:
+            r.fail(key, str(e))
+            continue
+        if sys.platform != "win32" and reserved_on_x11(hotkey):
+            r.fail(key, f"{hotkey} switches the Linux console: choose e.g. Ctrl+Shift+F1")
+            continue
+        if str(hotkey) in global_keys.values():
+            r.fail(key, f"{hotkey} is already a global shortcut")
+            continue
+        global_keys[action] = str(hotkey)
     tips: dict[str, tuple[str, ...]] = {}
     for matter, items in r.table(raw, "tips", required=False).items():
         tips[matter] = tuple(r.array_of({matter: items}, f"tips.{matter}", str))
@@ -106,7 +135,7 @@ def parse_caller_config(
         photos=r.text(e, "evaluator.photos", ""),
     )
     r.unknown(e, "evaluator.", {"enabled", "screen", "timeout", "thanks", "photos"})
-    r.unknown(raw, "", {"hub", "caller", "tips", "evaluator"})
+    r.unknown(raw, "", {"hub", "caller", "shortcuts", "tips", "evaluator"})
     if r.issues:
         raise ConfigError(r.issues)
     return CallerConfig(
@@ -119,6 +148,7 @@ def parse_caller_config(
         lang=lang,
         dock=dock,
         keys=keys,
+        global_keys=global_keys,
         pause_reasons=reasons,
         tips=tips,
         recall_limit=recall_limit,
@@ -160,11 +190,18 @@ pause_reasons = [{reasons}]
 [caller.keys]
 {keys}
 
-# 续办服务卡的温馨提示：按事项编号，default 用于其他事项
+# 全局快捷键：业务系统在前台（呼叫条没有键盘焦点）时也有效；默认关闭。
+# Linux 上 Ctrl+Alt+F1–F12 是切换控制台，不能用；Windows 上可用 Ctrl+Alt+F1。
+# System-wide shortcuts, also while another program has the keyboard; off by default.
+[shortcuts]
+global_call_next = ""              # e.g. "Ctrl+Shift+F1"
+
+# 续办服务卡的温馨提示按事项写在大厅配置里（zones.matters 的 tips），对所有窗口一致。
+# 这里可为本窗口追加几条（排在大厅的之后）：按事项编号，default 用于没有单独列出的事项。
+# The card's tips per matter are in the hall config (a matter's tips); these are this
+# window's own additions, after the hall's: per matter id, default for the others.
 [tips]
 default = ["请携带本卡及身份证原件", "如有疑问请拨打卡上电话"]
-qysl = ["请带齐补正材料原件", "全体股东签字的章程"]
-zydj = ["请买卖双方本人到场", "携带不动产权证书原件"]
 
 # 好差评评价屏：窗口外侧的第二块屏（或单独一台触摸屏，用 --evaluator 运行）
 [evaluator]

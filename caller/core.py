@@ -425,8 +425,28 @@ def outcome(action: str, ok: bool, body: Mapping[str, Any], lang: str = "zh_CN")
     return Outcome(t(key, lang, ticket=label), "ok")
 
 
-def card_tips(tips: Mapping[str, Iterable[str]], matter: str | None) -> list[str]:
-    """The tips offered for a matter's 续办服务卡: its own list, else the hall's default one."""
-    if matter and matter in tips:
-        return list(tips[matter])
-    return list(tips.get("default", ()))
+def matter_tips(hall: Mapping[str, Any], zone: str | None, matter: str | None) -> list[str]:
+    """The hall's tips for a matter (``tips`` of its matter in the hall snapshot's zones)."""
+    for z in hall.get("zones") or ():
+        if z.get("id") == zone:
+            for m in z.get("matters") or ():
+                if m.get("id") == matter:
+                    return [str(tip) for tip in m.get("tips") or ()]
+    return []
+
+
+def card_tips(
+    hall: Mapping[str, Any],
+    local: Mapping[str, Iterable[str]],
+    zone: str | None,
+    matter: str | None,
+) -> list[str]:
+    """The tips offered for a matter's 续办服务卡: the hall's list for the matter first, then
+    this window's own (the caller TOML's ``[tips]``: the matter's, else its ``default``), each
+    once."""
+    own = local.get(matter or "") if matter and matter in local else local.get("default", ())
+    out: list[str] = []
+    for tip in [*matter_tips(hall, zone, matter), *(own or ())]:
+        if tip not in out:
+            out.append(tip)
+    return out

@@ -6,7 +6,9 @@ number being served; when a ticket is finished there it asks "请对本次服务
 five national levels, none preselected. Only a touch or a click on the screen rates: the
 buttons take no keyboard focus and keys are ignored, so nothing typed at the window's PC can
 rate for the citizen (GB/T 39734 §4.1). One ``evaluate`` per ticket; no press before the timeout
-is 未评价 and sends nothing. A 续办服务卡 issued without a window printer is shown here as a QR.
+is 未评价 and sends nothing. After 不满意 / 非常不满意 it offers the hall's reasons
+(``policy.rating_reasons``, from the hall snapshot): tick any, 提交, 跳过 or 重新选择. A 续办服务卡
+issued without a window printer is shown here as a QR.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,12 +32,13 @@ from PySide6.QtWidgets import (
 from qtkit.banner import ConnectionBanner
 from qtkit.hubclient import QtHubClient
 from qtkit.qr import QrWidget
+from qtkit.theme import PALETTE
 from shared.domain import RATING_LEVELS
 from shared.texts import t
 
 from .config import EvaluatorConfig
 from .core import WindowModel
-from .rating import ASKING, IDLE, SENDING, STARS, THANKS, RatingFlow
+from .rating import ASKING, IDLE, REASONS, SENDING, STARS, THANKS, RatingFlow
 
 
 class EvaluatorWindow(QWidget):
@@ -53,6 +58,7 @@ class EvaluatorWindow(QWidget):
         self.flow = RatingFlow()
         self.sent: list[dict[str, Any]] = []  # every evaluate sent (for the log and tests)
         self._rid: str | None = None
+        self._hall_rid: str | None = None
         self.setObjectName("evaluator")
         self.setWindowTitle(t("caller.eval.title", lang))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -117,6 +123,33 @@ class EvaluatorWindow(QWidget):
         al.addWidget(self.countdown)
         self.stack.addWidget(self.asking)
 
+        # the reasons of a 差评
+        self.reasons_page = QWidget()
+        rl = QVBoxLayout(self.reasons_page)
+        self.reasons_level = self._label("", "heading")
+        self.reasons_question = self._label(t("caller.eval.reasons_ask", lang), "title")
+        rl.addWidget(self.reasons_level)
+        rl.addWidget(self.reasons_question)
+        self.reasons_grid = QGridLayout()
+        rl.addLayout(self.reasons_grid, 3)
+        self.reason_buttons: dict[str, QPushButton] = {}
+        rl.addStretch(1)
+        row = QHBoxLayout()
+        self.back_button = self._touch_button(t("caller.eval.back", lang), "reasons-back", "")
+        self.skip_button = self._touch_button(t("caller.eval.skip", lang), "reasons-skip", "")
+        self.submit_button = self._touch_button(
+            t("caller.eval.submit", lang), "reasons-submit", "primary"
+        )
+        self.back_button.clicked.connect(self.back)
+        self.skip_button.clicked.connect(self.skip)
+        self.submit_button.clicked.connect(self.submit)
+        for button in (self.back_button, self.skip_button, self.submit_button):
+            row.addWidget(button)
+        rl.addLayout(row)
+        self.reasons_countdown = self._label("", "muted")
+        rl.addWidget(self.reasons_countdown)
+        self.stack.addWidget(self.reasons_page)
+
         # thanks
         self.thanks = self._label(t("caller.eval.thanks", lang), "title")
         self.stack.addWidget(self.thanks)
@@ -134,9 +167,11 @@ class EvaluatorWindow(QWidget):
         hub.event.connect(self._on_event)
         hub.snapshot.connect(self._on_snapshot)
         hub.connection.connect(self.banner.set_connected)
+        hub.connection.connect(self._on_connection)
         hub.replied.connect(self._on_reply)
-        hub.failed.connect(self._on_reply)
+        hub.failed.connect(self._on_failed)
         self.banner.set_connected(hub.is_connected)
+        self._ask_hall()
         self.show_state()
 
     def shutdown(self) -> None:
@@ -145,10 +180,48 @@ class EvaluatorWindow(QWidget):
         for signal, slot in (
             (self.hub.event, self._on_event),
             (self.hub.snapshot, self._on_snapshot),
+            (self.hub.connection, self._on_connection),
             (self.hub.replied, self._on_reply),
-            (self.hub.failed, self._on_reply),
+            (self.hub.failed, self._on_failed),
         ):
             signal.disconnect(slot)
+
+    def _touch_button(self, text: str, name: str, role: str) -> QPushButton:
+        """A button only a touch or a click presses (never a key, never by default)."""
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setProperty("role", role)
+        button.setAutoDefault(False)
+        button.setDefault(False)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def set_reasons(self, reasons: list[str] | tuple[str, ...]) -> None:
+        """The hall's reasons for a 差评 (from its snapshot): the buttons of the reasons page."""
+        reasons = tuple(reasons)
+        if reasons == self.flow.reasons and len(self.reason_buttons) == len(reasons):
+            return
+        if self.flow.state == REASONS:
+            return  # not under the citizen's finger: the next question takes the new list
+        self.flow.reasons = reasons
+        for button in self.reason_buttons.values():
+            self.reasons_grid.removeWidget(button)
+            button.deleteLater()
+        self.reason_buttons = {}
+        for i, reason in enumerate(reasons):
+            button = self._touch_button(reason, f"reason-{i}", "tile")
+            button.setCheckable(True)
+            # unticked: an outline; ticked: filled and marked ✓ (not by colour alone)
+            button.setStyleSheet(
+                f"QPushButton {{ background: {PALETTE.surface}; color: {PALETTE.primary};"
+                f" border: 3px solid {PALETTE.primary}; }}"
+                f" QPushButton:checked {{ background: {PALETTE.primary};"
+                f" color: {PALETTE.on_primary}; }}"
+            )
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+            button.clicked.connect(lambda _=False, r=reason: self.toggle(r))
+            self.reason_buttons[reason] = button
+            self.reasons_grid.addWidget(button, i // 2, i % 2)
 
     def _label(self, text: str, role: str) -> QLabel:
         label = QLabel(text)
@@ -196,6 +269,20 @@ class EvaluatorWindow(QWidget):
                         phone=card.get("phone", ""),
                     )
                 )
+        elif state == REASONS:
+            self.stack.setCurrentWidget(self.reasons_page)
+            level = self.flow.level or 0
+            self.reasons_level.setText(
+                t(
+                    "caller.eval.reasons_level",
+                    self.lang,
+                    level=f"{t(f'rating.{level}', self.lang)} {STARS.get(level, '')}",
+                )
+            )
+            for reason, button in self.reason_buttons.items():
+                ticked = reason in self.flow.picked
+                button.setChecked(ticked)
+                button.setText(f"✓ {reason}" if ticked else reason)
         elif state == THANKS:
             self.stack.setCurrentWidget(self.thanks)
         else:
@@ -246,6 +333,30 @@ class EvaluatorWindow(QWidget):
     def rate(self, level: int) -> None:
         fields = self.flow.choose(level)
         if fields is None:
+            if self.flow.state == REASONS:  # a 差评: its reasons, with a fresh timeout
+                self._start_timeout()
+                self.show_state()
+            return
+        self._send(fields)
+
+    def toggle(self, reason: str) -> None:
+        self.flow.toggle(reason)
+        self.show_state()
+
+    def submit(self) -> None:
+        self._send(self.flow.submit())
+
+    def skip(self) -> None:
+        self._send(self.flow.skip())
+
+    def back(self) -> None:
+        if self.flow.state == REASONS:
+            self.flow.back()
+            self._start_timeout()
+            self.show_state()
+
+    def _send(self, fields: dict[str, Any] | None) -> None:
+        if fields is None:
             return
         self.timeout.stop()
         self.tick.stop()
@@ -262,8 +373,26 @@ class EvaluatorWindow(QWidget):
         event.accept()  # keys never rate: the clerk's keyboard is not the citizen's hand
 
     # -- the server ------------------------------------------------------------------------
+    def _on_connection(self, up: bool) -> None:
+        if up:
+            self._hall_rid = None
+            self._ask_hall()
+
+    def _ask_hall(self) -> None:
+        """The hall's reasons for a 差评 come with its snapshot: on connecting, and before each
+        question (a reload may have changed them)."""
+        if self.hub.is_connected and self._hall_rid is None:
+            self._hall_rid = self.hub.request("snapshot", topics=["hall"])
+
+    def _take_hall(self, topics: dict[str, Any]) -> None:
+        hall = (topics.get("hall") or {}).get("hall")
+        if isinstance(hall, dict):
+            self.set_reasons([str(r) for r in hall.get("rating_reasons") or ()])
+
     def _on_snapshot(self, result: dict[str, Any], _why: str) -> None:
-        self.model.take_snapshot(result.get("topics") or {})
+        topics = result.get("topics") or {}
+        self._take_hall(topics)
+        self.model.take_snapshot(topics)
         if self.flow.state == IDLE:
             self.show_state()
 
@@ -276,13 +405,21 @@ class EvaluatorWindow(QWidget):
             and self.flow.finished(event["ticket"])
         ):
             self.thanks_timer.stop()
-            self._left = int(self.config.timeout)
-            self.timeout.start(int(self.config.timeout * 1000))
-            self.tick.start()
-            self._count_text()
+            self._start_timeout()
+            self._ask_hall()
         self.show_state()
 
-    def _on_reply(self, rid: str, _body: dict[str, Any]) -> None:
+    def _start_timeout(self) -> None:
+        self._left = int(self.config.timeout)
+        self.timeout.start(int(self.config.timeout * 1000))
+        self.tick.start()
+        self._count_text()
+
+    def _on_reply(self, rid: str, body: dict[str, Any]) -> None:
+        if rid == self._hall_rid:
+            self._hall_rid = None
+            self._take_hall(body.get("topics") or {})
+            return
         if rid != self._rid:
             return
         self._rid = None
@@ -290,9 +427,24 @@ class EvaluatorWindow(QWidget):
         self.thanks_timer.start(int(self.config.thanks * 1000))
         self.show_state()
 
+    def _on_failed(self, rid: str, error: dict[str, Any]) -> None:
+        if rid == self._hall_rid:
+            self._hall_rid = None
+            return
+        if rid == self._rid and error.get("code") in ("unknown_reason", "reasons_not_poor"):
+            again = self.flow.reasons_refused()  # the level alone: the rating is not lost
+            if again is not None:
+                self.sent.append(again)
+                self._rid = self.hub.request("evaluate", **again)
+                return
+        self._on_reply(rid, {})
+
     def _expired(self) -> None:
         self.tick.stop()
-        self.flow.expired()
+        fields = self.flow.expired()
+        if fields is not None:
+            self._send(fields)  # the level pressed, with the reasons ticked so far
+            return
         self.show_state()
 
     def _thanked(self) -> None:
@@ -305,3 +457,6 @@ class EvaluatorWindow(QWidget):
 
     def _count_text(self) -> None:
         self.countdown.setText(t("caller.eval.timeout_note", self.lang, seconds=self._left))
+        self.reasons_countdown.setText(
+            t("caller.eval.reasons_timeout", self.lang, seconds=self._left)
+        )

@@ -5,8 +5,9 @@
 
 writes ``caller-bar.png`` (serving a ticket), ``caller-login.png``, ``caller-panel.png``
 (expanded: all actions, the waiting list, my day), ``caller-transfer.png``, ``caller-finish.png``
-(办结 with the card's tips), ``caller-evaluator.png`` (the question, with a card's QR) and
-``caller-evaluator-idle.png``.
+(办结 with the card's tips: the hall's for the matter, then the window's own),
+``caller-evaluator.png`` (the question, with a card's QR), ``caller-evaluator-reasons.png``
+(非常不满意 pressed: the hall's reasons, two ticked) and ``caller-evaluator-idle.png``.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def main(out: Path, scale: float = 1.0) -> int:
                 device="caller-4",
                 token=tokens["caller-4"],
                 window=4,
-                tips={"qysl": ("请带齐补正材料原件", "全体股东签字的章程")},
+                tips={"default": ("请携带本卡及身份证原件",)},  # the window's own
                 evaluator=EvaluatorConfig(enabled=True, timeout=600),
             )
             made = build(config, app=app)
@@ -141,6 +142,11 @@ def main(out: Path, scale: float = 1.0) -> int:
             finish.issue.click()  # type: ignore[attr-defined]
             until(lambda: screen.state == "asking" and screen.flow.card is not None)
             save(screen, "caller-evaluator.png")
+            until(lambda: bool(screen.reason_buttons))
+            screen.rate(1)
+            for reason in list(screen.reason_buttons)[:2]:
+                screen.toggle(reason)
+            save(screen, "caller-evaluator-reasons.png")
         finally:
             if made is not None:
                 made.stop()

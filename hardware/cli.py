@@ -213,8 +213,7 @@ def cmd_bridge(args: argparse.Namespace) -> int:
     async def run() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        eventloop.on_stop_signals(loop, stop.set)
         return await Bridge(config).run(stop)
 
     return eventloop.run(run())

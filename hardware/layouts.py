@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from typing import Any
 
 from shared.texts import t
 
@@ -24,6 +25,27 @@ class TicketSlip:
     issued_at: datetime  # aware, hall-local
     status_url: str  # https://hall.example/t/ABCD2345 -> QR payload
     tips: tuple[str, ...] = ()
+    appointment_at: datetime | None = None  # aware, hall-local: an appointment's booked time
+
+    @classmethod
+    def from_ticket(
+        cls, ticket: dict[str, Any], hall: str, tz: tzinfo, tips: tuple[str, ...] = ()
+    ) -> TicketSlip:
+        """The slip of a ticket as the hub describes it (the ``issue`` reply's ``ticket``)."""
+        booked = ticket.get("appointment_at")
+        return cls(
+            hall=hall,
+            zone=str(ticket.get("zone_name") or ""),
+            matter=ticket.get("matter_name"),
+            number=str(ticket["label"]),
+            kind=str(ticket.get("kind") or "normal"),
+            ahead=int(ticket.get("ahead") or 0),
+            wait_minutes=ticket.get("wait_minutes"),
+            issued_at=datetime.fromtimestamp(float(ticket["issued_at"]), tz),
+            status_url=str(ticket["status_url"]),
+            tips=tips,
+            appointment_at=datetime.fromtimestamp(float(booked), tz) if booked else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -88,9 +110,16 @@ def ticket_bytes(
     if slip.kind != "normal":
         label = t(f"print.kind.{slip.kind}", lang)
         w.size(2, 2).reverse().line(f" {label} ").reverse(False).size()
-    w.feed(1).size(1, 2).line(t("print.people_ahead", lang, n=slip.ahead)).size()
-    if slip.wait_minutes is not None:
-        w.line(t("print.wait_minutes", lang, minutes=slip.wait_minutes))
+    if slip.appointment_at is not None:
+        # An appointment is called at its time, not in turn: the time, not a wait.
+        booked = slip.appointment_at
+        w.feed(1).size(1, 2).bold()
+        w.paragraph(t("print.appointment_at", lang, time=f"{booked:%H:%M}")).bold(False).size()
+        w.paragraph(t("print.appointment_note", lang))
+    else:
+        w.feed(1).size(1, 2).line(t("print.people_ahead", lang, n=slip.ahead)).size()
+        if slip.wait_minutes is not None:
+            w.line(t("print.wait_minutes", lang, minutes=slip.wait_minutes))
     when = slip.issued_at
     issued = t("print.issued_at", lang, time=f"{_date(when.date(), lang)} {when:%H:%M:%S}")
     if text_columns(issued) > s.columns:  # 58 mm: the short form fits on one line

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import random
 import time
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from hardware.layouts import TicketSlip
@@ -27,6 +27,79 @@ log = logging.getLogger("onetrip.kiosk.autopilot")
 # Share of arrivals per zone: 不动产 takes about half a hall's cases (余姚, October: 7,355 of
 # 15,058); the rest spread over the integrated zones.
 ZONE_MIX = {"budongchan": 0.45, "shangshi": 0.15, "gongan": 0.15, "shehui": 0.15, "gongjijin": 0.10}
+PRIORITY_SHARE = 0.05  # on the green channel (elderly, disabled, pregnant, military)
+APPOINTMENT_SHARE = 0.03  # booked beforehand (预约)
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """Who walks up to a kiosk: the zone and matter they come for, a 绿色通道 reason, or the
+    time of an appointment booked beforehand."""
+
+    zone: str
+    matter: str | None = None
+    priority_reason: str | None = None
+    appointment_at: float | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The ``issue`` op's fields for this citizen."""
+        out: dict[str, Any] = {"zone": self.zone}
+        for name in ("matter", "priority_reason", "appointment_at"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+class Arrivals:
+    """Citizens arriving at one kiosk: a Poisson stream at ``rate`` a second (real time), each
+    coming for a zone drawn from the hall's mix, a matter of that zone, now and then on the
+    green channel or with an appointment. The headless kiosk and the on-screen kiosk's
+    autopilot draw from the same stream, so the demo's pace is one thing."""
+
+    def __init__(
+        self,
+        config: HallConfig,
+        rate: float,
+        seed: int,
+        mix: dict[str, float] | None = None,
+        *,
+        appointments: bool = True,
+    ) -> None:
+        self.config, self.rate = config, rate
+        self.rng = random.Random(seed)
+        shares = mix or ZONE_MIX
+        self.zones = [z for z in shares if z in config.zones] or sorted(config.zones)
+        self.weights = [shares.get(z, 0.1) for z in self.zones]
+        self.appointments = appointments
+
+    def gap(self) -> float:
+        """Seconds until the next citizen arrives."""
+        return self.rng.expovariate(self.rate)
+
+    def citizen(self, now: float) -> Citizen:
+        rng = self.rng
+        zone = self.config.zones[rng.choices(self.zones, self.weights)[0]]
+        matter = rng.choice(sorted(zone.matters)) if zone.matters else None
+        roll = rng.random()
+        if roll < PRIORITY_SHARE and self.config.policy.priority_kinds:
+            return Citizen(zone.id, matter, priority_reason=rng.choice(
+                self.config.policy.priority_kinds))  # fmt: skip
+        if roll < PRIORITY_SHARE + APPOINTMENT_SHARE and self.appointments:
+            return Citizen(zone.id, matter, appointment_at=now + rng.uniform(0, 30))
+        return Citizen(zone.id, matter)
+
+
+def due_cards(demo: DemoDir, kiosks: int, index: int, done: set[str], now: float) -> list[str]:
+    """The 续办服务卡 codes whose holders come back to kiosk ``index`` of ``kiosks`` by ``now``
+    (each card goes to one kiosk, by its code) and have not come yet."""
+    due = []
+    for card in demo.read(CARDS):
+        code = card["code"]
+        mine = int(hashlib.sha1(code.encode()).hexdigest(), 16) % kiosks == index
+        if mine and code not in done and card["back_at"] <= now:
+            due.append(code)
+    return due
 
 
 async def run(
@@ -41,30 +114,18 @@ async def run(
     mix: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     config = load_config(demo.config)
-    rng = random.Random(seed)
+    arrivals = Arrivals(config, rate, seed, mix)
     printer = Printer(printer_url)
-    shares = mix or ZONE_MIX
-    zones = [z for z in shares if z in config.zones] or sorted(config.zones)
-    weights = [shares.get(z, 0.1) for z in zones]
     stats = {"device": device, "issued": 0, "printed": 0, "voided": 0, "refused": 0, "redeemed": 0}
     redeemed: set[str] = set()
     client = HubClient(url, device=device, token=demo.tokens()[device], name=device)
     await client.connect(10)
     try:
-        while await demo.sleep(rng.expovariate(rate)):
+        while await demo.sleep(arrivals.gap()):
             await redeem_cards(demo, client, kiosks, index, redeemed, stats)
-            zone = config.zones[rng.choices(zones, weights)[0]]
-            fields: dict[str, Any] = {"zone": zone.id}
-            if zone.matters:
-                fields["matter"] = rng.choice(sorted(zone.matters))
-            roll = rng.random()
-            if roll < 0.05:
-                fields["priority_reason"] = rng.choice(config.policy.priority_kinds)
-            elif roll < 0.08:
-                fields["appointment_at"] = time.time() + rng.uniform(0, 30)
-                fields.pop("matter", None)
+            citizen = arrivals.citizen(time.time())
             try:
-                ticket = (await client.request("issue", **fields))["ticket"]
+                ticket = (await client.request("issue", **citizen.fields()))["ticket"]
             except HubError as e:
                 stats["refused"] += 1
                 log.info("%s: refused: %s", device, e.message)
@@ -84,24 +145,19 @@ async def print_ticket(
     ticket: dict[str, Any],
     stats: dict[str, Any],
 ) -> None:
-    slip = TicketSlip(
-        hall=config.name,
-        zone=ticket["zone_name"],
-        matter=ticket["matter_name"],
-        number=ticket["label"],
-        kind=ticket["kind"],
-        ahead=ticket["ahead"],
-        wait_minutes=ticket["wait_minutes"],
-        issued_at=datetime.fromtimestamp(ticket["issued_at"], config.tz),
-        status_url=ticket["status_url"],
-    )
+    slip = TicketSlip.from_ticket(ticket, config.name, config.tz)
     try:
         await asyncio.to_thread(printer.print_ticket, slip)
         stats["printed"] += 1
     except PrintFailed as failure:
         # Nobody holds this number: void it so that no window calls a ghost.
         log.warning("%s: print failed (%s): voiding %s", client.name, failure, ticket["label"])
-        await client.request("void", ticket=ticket["id"], reason=failure.reason)
+        try:
+            await client.request("void", ticket=ticket["id"], reason=failure.reason)
+        except HubError as e:
+            # Already called (the print went out but its check timed out): not a ghost.
+            log.warning("%s: %s not voided: %s", client.name, ticket["label"], e.message)
+            return
         stats["voided"] += 1
 
 
@@ -114,12 +170,7 @@ async def redeem_cards(
     stats: dict[str, Any],
 ) -> None:
     """Citizens whose 续办服务卡 says come back (a few seconds later, in demo time)."""
-    now = time.time()
-    for card in demo.read(CARDS):
-        code = card["code"]
-        mine = int(hashlib.sha1(code.encode()).hexdigest(), 16) % kiosks == index
-        if not mine or code in redeemed or card["back_at"] > now:
-            continue
+    for code in due_cards(demo, kiosks, index, redeemed, time.time()):
         redeemed.add(code)
         try:
             ticket = (await client.request("redeem_card", code=code))["ticket"]

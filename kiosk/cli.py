@@ -29,6 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", nargs="?", type=Path, help="init: the file to write (kiosk.toml)")
     p.add_argument("--config", type=Path, help="the kiosk's TOML")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument(
+        "--autopilot",
+        metavar="DEMO_DIR",
+        help="citizens take tickets by themselves at the pace onetrip demo set in DEMO_DIR",
+    )
     p.add_argument("--hall", type=Path, help="init: the hall config (tokens, matters, hours)")
     p.add_argument("--device", default="kiosk-1", help="init: the device id (kiosk-1)")
     p.add_argument("--url", default="ws://127.0.0.1:8765/ws", help="init: the hall server")
@@ -120,10 +125,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     app = start_app("onetrip-kiosk", sys.argv[1:])
     kiosk = build_kiosk(config, on_quit=app.quit)
+    pilot = None
+    if args.autopilot:
+        from .autopilot_ui import attach
+
+        pilot = attach(kiosk, args.autopilot)
     width, height = config.size
     if args.windowed and placement() is None:  # a desk trial at the kiosk's own size
         kiosk.window.setFixedSize(width, height)
     try:
         return run(app, kiosk.window, fullscreen=not args.windowed)
     finally:
+        if pilot is not None:
+            pilot.stop()
         kiosk.close()

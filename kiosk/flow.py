@@ -692,18 +692,7 @@ class KioskFlow:
 
     def slip(self, ticket: dict[str, Any], *, copy: bool = False) -> TicketSlip:
         tips = (t("kiosk.print.copy"),) if copy else ()
-        return TicketSlip(
-            hall=self.catalog.name,
-            zone=str(ticket.get("zone_name") or ""),
-            matter=ticket.get("matter_name"),
-            number=str(ticket["label"]),
-            kind=str(ticket.get("kind") or "normal"),
-            ahead=int(ticket.get("ahead") or 0),
-            wait_minutes=ticket.get("wait_minutes"),
-            issued_at=datetime.fromtimestamp(float(ticket["issued_at"]), self.catalog.tz),
-            status_url=str(ticket["status_url"]),
-            tips=tips,
-        )
+        return TicketSlip.from_ticket(ticket, self.catalog.name, self.catalog.tz, tips)
 
     def _test_slip(self, now: float) -> TicketSlip:
         return TicketSlip(

@@ -19,12 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from server.hub.process import free_port
+from server.hub.process import HubProcess, free_port
 from shared.config import HallConfig, load_config
 from shared.sample import write_hall
 from shared.sim import STOP_BOARDS, DemoDir
@@ -86,6 +85,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--keep", action="store_true", help="keep the temp folder (logs, receipts)")
     p.add_argument("--port", type=int, default=0, help="hub port (default: any free one)")
+    p.add_argument(
+        "--autopilot",
+        action="store_true",
+        help="the apps on the screen work by themselves: citizens take tickets at the kiosk, "
+        "window 3's clerk calls and serves, citizens rate (a touch pauses the kiosk's)",
+    )
     p.set_defaults(func=cmd_demo)
 
 
@@ -104,15 +109,10 @@ def port_open(port: int) -> bool:
         return True
 
 
-def healthy(url: str) -> bool:
-    with urllib.request.urlopen(url, timeout=1) as r:
-        return bool(r.status == 200)
-
-
 class Processes:
     def __init__(self, demo: DemoDir) -> None:
         self.demo = demo
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.running: dict[str, subprocess.Popen[Any]] = {}
 
     def start(
         self, name: str, *args: str, env: dict[str, str] | None = None
@@ -200,14 +200,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace, path: Path) -> int:
     path.mkdir(parents=True, exist_ok=True)
+    path = path.resolve()  # the server runs from the checkout, the other parts from here
     (path / "logs").mkdir(exist_ok=True)
     demo = DemoDir(path)
     port = args.port or free_port()
     write_hall(demo.config, force=True, always_open=True)
     text = demo.config.read_text(encoding="utf-8")
-    demo.config.write_text(
-        text.replace("http://192.168.1.10:8765", f"http://127.0.0.1:{port}"), encoding="utf-8"
-    )
+    text = text.replace("http://192.168.1.10:8765", f"http://127.0.0.1:{port}")
+    # The hall's clock runs --speed times faster: the receipts' waits are in hall minutes.
+    text = text.replace("\n[policy]\n", f"\n[policy]\ndemo_speed = {args.speed:g}\n", 1)
+    demo.config.write_text(text, encoding="utf-8")
     for stale in (demo.db, path / "stop", path / STOP_BOARDS, *path.glob("*.jsonl")):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(stale)
@@ -228,24 +230,23 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
     # On screen: kiosk-1, window 3's caller, the board and window 3's screen are the real apps;
     # the rest of the hall (kiosk-2, the other windows) is simulated around them.
     kiosks = KIOSKS[1:] if gui else KIOSKS
+    # With --autopilot the kiosk on the screen takes as many citizens as can be watched
+    # tapping through it; the simulated kiosk-2 takes the rest of the hall's arrivals.
+    autopilot = gui and args.autopilot
+    on_screen = min(rate / len(KIOSKS), demo_apps.KIOSK_RATE) if autopilot else 0.0
     boards = () if gui else BOARDS
     desks = {w: s for w, s in DESKS.items() if not (gui and s == demo_apps.STAFF)}
     try:
-        procs.start(
-            "server",
-            "-m",
-            "onetrip.cli",
-            "server",
-            "--config",
-            str(demo.config),
-            "--db",
-            str(demo.db),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        )
-        wait_until(lambda: healthy(f"http://127.0.0.1:{port}/healthz"), 30, "the hall server")
+        # The one way to start a hall server as a process; in a group of its own, like every
+        # part, so that Ctrl-C reaches the demo alone and the server stops last.
+        hub = HubProcess(demo.config, demo.db, port=port, own_group=True)
+        hub.log_path = path / "logs" / "server.log"
+        try:
+            hub.start(timeout=30)
+        except (RuntimeError, TimeoutError) as e:
+            raise RuntimeError(f"the hall server did not start ({e})") from e
+        assert hub.proc is not None
+        procs.running["server"] = hub.proc
         printers = {}
         for kiosk in (*KIOSKS, "window"):
             printers[kiosk] = free_port()
@@ -279,6 +280,8 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
                 f"--speed={args.speed}",
                 f"--seed={i + 1}",
             )
+        # Each card's holder comes back to one kiosk: to the on-screen one too, with --autopilot.
+        shares = len(kiosks) + (1 if autopilot else 0)
         for i, kiosk in enumerate(kiosks):
             procs.start(
                 kiosk,
@@ -288,19 +291,27 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
                 url,
                 kiosk,
                 f"tcp://127.0.0.1:{printers[kiosk]}",
-                f"--rate={rate / len(kiosks)}",
-                f"--kiosks={len(kiosks)}",
-                f"--index={i}",
+                f"--rate={(rate - on_screen) / len(kiosks)}",
+                f"--kiosks={shares}",
+                f"--index={i + shares - len(kiosks)}",
                 f"--seed={i + 11}",
                 f"--mix={mix}",
             )
         print(f"  大厅服务器 hub: {url}   综合屏 board: http://127.0.0.1:{port}/display")
         print(f"  小票 receipts: {path / 'receipts'}   ({args.speed:g}× speed; Ctrl-C stops)")
         print(f"  每小时约{hourly:.0f}人取号 / about {hourly:.0f} arrivals an hour (hall time)")
+        if autopilot:
+            demo_apps.write_pace(demo, args.speed, on_screen, capacity, shares)
         if gui:
             urls = {k: f"tcp://127.0.0.1:{p}" for k, p in printers.items()}
             start_apps(
-                procs, demo, url, urls, browser=not args.no_browser, offscreen=args.offscreen
+                procs,
+                demo,
+                url,
+                urls,
+                browser=not args.no_browser,
+                offscreen=args.offscreen,
+                autopilot=autopilot,
             )
         if not run(demo, procs, args.seconds, watch=demo_apps.APPS if gui else ()):
             procs.stop_all()
@@ -319,7 +330,8 @@ def _demo(args: argparse.Namespace, path: Path) -> int:
     demo.stop(STOP_BOARDS)
     failed += procs.wait(list(boards), 15)
     procs.stop_all()
-    return report(demo, args.speed, failed, kiosks, boards)
+    acked = (*kiosks, demo_apps.KIOSK) if autopilot else kiosks
+    return report(demo, args.speed, failed, acked, boards)
 
 
 def _no_display() -> str | None:
@@ -340,8 +352,10 @@ def start_apps(
     printers: dict[str, str],
     browser: bool = True,
     offscreen: bool = False,
+    autopilot: bool = False,
 ) -> None:
-    """The real Qt apps, each in its slot of the screen (or offscreen)."""
+    """The real Qt apps, each in its slot of the screen (or offscreen); ``autopilot``: each
+    works by itself at the pace in the demo folder."""
     configs = demo_apps.write_configs(demo, url, printers)
     screen = (0, 0, *demo_apps.DESIGN) if offscreen else demo_apps.screen_geometry()
     slots = demo_apps.layout(*screen)
@@ -351,13 +365,19 @@ def start_apps(
             env["QT_QPA_PLATFORM"] = "offscreen"
         browser = False
     voice = demo_apps.audio_output()
-    for name, argv in demo_apps.commands(configs, voice, slots).items():
+    pilot = demo.path if autopilot else None
+    for name, argv in demo_apps.commands(configs, voice, slots, autopilot=pilot).items():
         procs.start(name, *argv, env=envs[name])
     pin = demo.pins()[demo_apps.STAFF]
     print(
         f"  窗口{demo_apps.WINDOW}呼叫器：工号 {demo_apps.STAFF}（王丽）密码 {pin} / window "
         f"{demo_apps.WINDOW}'s caller: staff {demo_apps.STAFF}, PIN {pin}"
     )
+    if autopilot:
+        print(
+            "  自动演示：市民在取号机取号，窗口自动叫号办理；触摸取号机即暂停 / autopilot: "
+            "citizens use the kiosk, window 3 works by itself; touching the kiosk pauses it"
+        )
     if not voice:
         print("  本机没有声音输出：综合屏不播报 / no audio output here: the board is silent")
     print("  关闭综合屏即停止演示 / closing the board stops the demo")
@@ -475,6 +495,13 @@ def report(
     rated = db.execute(
         "SELECT rating, count(*) FROM tickets WHERE rating IS NOT NULL GROUP BY rating"
     ).fetchall()
+    issued_by = dict(db.execute("SELECT issued_by, count(*) FROM tickets GROUP BY issued_by"))
+    served_by = dict(
+        db.execute(
+            "SELECT e.device, count(DISTINCT e.ticket) FROM events e JOIN tickets t "
+            "ON t.id = e.ticket WHERE e.type = 'called' AND t.status = 'done' GROUP BY e.device"
+        )
+    )
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
     if integrity != "ok":
         problems.append(f"database integrity: {integrity}")
@@ -498,6 +525,8 @@ def report(
         "followups_same_staff": same,
         "followups_backup": backup,
         "ratings": dict(rated),
+        "issued_by": issued_by,
+        "served_by": served_by,
         "problems": problems,
     }
     print()

@@ -29,6 +29,8 @@ BOARD = "display-hall"  # the hall board
 WINDOW_SCREEN = "display-2f"  # window 3's screen (the sample hall's second display device)
 APPS = ("kiosk", "caller", "evaluator", "board", "window-screen")
 DESIGN = (1920, 1080)  # what the kiosk and the board are laid out for
+KIOSK_RATE = 1 / 8  # citizens a second the on-screen kiosk takes on autopilot, at most: one
+# taps through zone, matter and 绿色通道 and takes the ticket in about five seconds
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ def layout(x: int, y: int, width: int, height: int) -> dict[str, Slot]:
     side at the top; under the kiosk the caller bar and its evaluator screen, under the board
     the window screen. Nothing overlaps."""
     half_w, top_h = width // 2, height * 3 // 5
+    # the kiosk and the board keep their shape: the row is as tall as they are, and the
+    # bottom row (the evaluator's five levels need the height) gets the rest
+    top_h = min(top_h, round(DESIGN[1] * min(half_w / DESIGN[0], top_h / DESIGN[1])))
     bottom_h = height - top_h
 
     def scaled(sx: int, sy: int, w: int, h: int) -> Slot:
@@ -161,13 +166,38 @@ def _size(slot: Slot) -> str:
     return f"{width}x{height}"
 
 
-def commands(configs: dict[str, Path], voice: bool, slots: dict[str, Slot]) -> dict[str, list[str]]:
+def write_pace(
+    demo: DemoDir, speed: float, rate: float, capacity: dict[str, float], kiosks: int
+) -> None:
+    """What each app on the screen does on autopilot: the kiosk's arrivals (``rate`` a second,
+    the hall's zone mix, its share of the returning 续办服务卡 holders), window 3's clerk and
+    the citizens rating there."""
+    total = sum(capacity.values()) or 1.0
+    mix = {zone: round(share / total, 3) for zone, share in capacity.items()}
+    demo.write_pace(
+        speed,
+        {
+            KIOSK: {"rate": rate, "mix": mix, "kiosks": kiosks, "index": 0, "seed": 21},
+            f"caller-{WINDOW}": {"staff": STAFF, "seed": 31},
+            f"evaluator-{WINDOW}": {"seed": 41},
+        },
+    )
+
+
+def commands(
+    configs: dict[str, Path],
+    voice: bool,
+    slots: dict[str, Slot],
+    autopilot: Path | None = None,
+) -> dict[str, list[str]]:
+    """Each app's command line; ``autopilot``: the demo folder whose pace they follow."""
     base = ["-m", "onetrip.cli"]
+    pilot = ["--autopilot", str(autopilot)] if autopilot is not None else []
     board = [*base, "display", "--config", str(configs["board"]), "--windowed",
              "--size", _size(slots["board"])]  # fmt: skip
     return {
-        "kiosk": [*base, "kiosk", "--config", str(configs["kiosk"]), "--windowed"],
-        "caller": [*base, "caller", "--config", str(configs["caller"])],
+        "kiosk": [*base, "kiosk", "--config", str(configs["kiosk"]), "--windowed", *pilot],
+        "caller": [*base, "caller", "--config", str(configs["caller"]), *pilot],
         "evaluator": [
             *base,
             "caller",
@@ -175,6 +205,7 @@ def commands(configs: dict[str, Path], voice: bool, slots: dict[str, Slot]) -> d
             str(configs["caller"]),
             "--evaluator",
             "--windowed",
+            *pilot,
         ],
         "board": board if voice else [*board, "--no-voice"],
         "window-screen": [

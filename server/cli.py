@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_db_backup)
     p = dsub.add_parser("check", help=say("ops.help.db_check"))
     p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--quick", action="store_true", help=say("ops.opt.quick_check"))
     p.set_defaults(func=cmd_db_check)
 
 
@@ -189,7 +190,8 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     except _Unreadable as e:
         return _error("db check", e.key, **e.params)
     try:
-        result = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        pragma = "quick_check" if args.quick else "integrity_check"
+        result = str(conn.execute(f"PRAGMA {pragma}").fetchone()[0])
         events = int(conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
         schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.Error as e:

@@ -31,7 +31,11 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"not valid TOML: (?P<reason>.+)", "ops.issue.toml"),
         (r"unknown time zone '(?P<tz>.+)'", "ops.issue.timezone"),
         (r"no hall secret: set secret_file or \$(?P<env>\w+)", "ops.issue.no_secret"),
-        (r"cannot read the secret file (?P<path>.+)", "ops.issue.secret_unreadable"),
+        (
+            r"cannot read the secret file (?P<path>.+?)(?: \((?P<reason>.+)\))?",
+            "ops.issue.secret_unreadable",
+        ),
+        (r"the secret file (?P<path>.+) is empty", "ops.issue.secret_empty"),
         (r"the secret is shorter than (?P<n>\d+) characters", "ops.issue.secret_short"),
         (r"must be one capital letter A–Z", "ops.issue.prefix"),
         (r"'(?P<p>.+)' is already used by zone '(?P<zone>.+)'", "ops.issue.prefix_used"),

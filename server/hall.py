@@ -25,7 +25,7 @@ from shared.hallconfig import HallConfig
 
 from .engine import Engine, HallState
 from .engine import events as ev
-from .store import Record, Reply, StaleState, Store, StoreError
+from .store import REPLIES_KEPT, Record, Reply, StaleState, Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,10 @@ class Hall:
         self.config = config
         self.clock = clock
         self.store = Store(db, synchronous=synchronous)
-        self.engine = Engine(config, self.store.load_state(config))
+        # Today's and the open work only; a closed card is read from the file when redeemed.
+        self.engine = Engine(config, self.store.load_state(config), past_card=self.store.card)
         self._replies: dict[tuple[str, str], Reply] = {}
-        for reply in self.store.replies(since=clock() - 86400):
+        for reply in self.store.replies(since=clock() - REPLIES_KEPT):
             self._replies[(reply.device, reply.request_id)] = reply
 
     @property
@@ -138,8 +139,9 @@ class Hall:
             records = batch.records
             if any(isinstance(r.event, ev.DayOpened) for r in records):
                 # request ids are kept for the day they were sent
+                # (the store pruned the older rows in the same commit)
                 self._replies = {
-                    k: v for k, v in self._replies.items() if v.at >= records[-1].at - 86400
+                    k: v for k, v in self._replies.items() if v.at >= records[-1].at - REPLIES_KEPT
                 }
             self._replies.update(batch.fresh)
         return batch.outcomes

@@ -23,7 +23,8 @@ from shared.hallconfig import HallConfig
 from .engine import events as ev
 from .engine.state import Card, Case, HallState, Ticket, Window
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+REPLIES_KEPT = 86400.0  # seconds: a request id is remembered for a day (a retry comes sooner)
 
 
 class StoreError(Exception):
@@ -192,7 +193,23 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     conn.execute("CREATE INDEX idx_requests_at ON requests (at)")
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    """Start-up reads today's and the open work only: the open cards by a partial index (the
+    closed ones are read by number when redeemed), and request replies only for as long as a
+    retry can come (older ones are pruned here once, then at each new day). Ticket codes are
+    no longer unique in the file."""
+    conn = db.conn
+    conn.execute("CREATE INDEX idx_cards_open ON cards (number) WHERE closed_at IS NULL")
+    # A ticket's code is 40 bits of HMAC of its id: over a year's 1.75 million tickets two
+    # are likely to share one, and a unique index would then refuse to issue the second for
+    # ever. Codes are looked up among the live tickets only (in memory): no index is needed.
+    conn.execute("DROP INDEX IF EXISTS idx_tickets_code")
+    conn.execute(
+        "DELETE FROM requests WHERE at < (SELECT max(at) FROM requests) - ?", (REPLIES_KEPT,)
+    )
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
 
 
 class Store:
@@ -280,6 +297,9 @@ class Store:
                 if self.max_seq() != self.last_seq:
                     raise StaleState(f"{self.path} was changed by another process")
                 self._write(state, records, requests)
+                opened = [r.at for r in records if isinstance(r.event, ev.DayOpened)]
+                if opened:  # a new day: replies older than a retry can come go, in this commit
+                    self.prune_replies(before=opened[-1] - REPLIES_KEPT)
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -396,15 +416,44 @@ class Store:
         for w in self._rows("SELECT * FROM windows"):
             if w["number"] in state.windows:
                 state.windows[w["number"]] = Window.from_row(w)
-        for card in self._rows("SELECT * FROM cards"):
+        # what a window points at, whatever its day: a visit served across midnight is its
+        # window's last finished until the citizen rates it
+        pointed = {
+            tid
+            for w in state.windows.values()
+            for tid in (w.ticket, w.last_finished, *w.suspended)
+            if tid is not None and tid not in state.tickets
+        }
+        for t in self._by_key("tickets", "id", sorted(pointed)):
+            state.tickets[t["id"]] = Ticket.from_row(t)
+        for card in self._rows("SELECT * FROM cards WHERE closed_at IS NULL"):
             state.cards[card["number"]] = Card.from_row(card)
+        # the cases the live tickets and open cards belong to, each read by its key
         live = {t.case for t in state.tickets.values()}
-        live |= {c.case for c in state.cards.values() if c.closed_at is None}
-        for case in self._rows("SELECT * FROM cases"):
-            if case["id"] in live:
-                state.cases[case["id"]] = Case.from_row(case)
+        live |= {c.case for c in state.cards.values()}
+        for case in self._by_key("cases", "id", sorted(live)):
+            state.cases[case["id"]] = Case.from_row(case)
         state.reindex()
         return state
+
+    def _by_key(self, table: str, key: str, values: Sequence[Any]) -> Iterator[dict[str, Any]]:
+        """The rows of ``table`` whose ``key`` is one of ``values``, a few hundred at a time
+        (SQLite caps the parameters of one statement)."""
+        for i in range(0, len(values), 500):
+            chunk = values[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            yield from self._rows(f'SELECT * FROM {table} WHERE "{key}" IN ({marks})', chunk)
+
+    def card(self, number: int) -> Card | None:
+        """A card by number, open or closed (a closed one is in the file, not in memory)."""
+        for row in self._rows("SELECT * FROM cards WHERE number = ?", (number,)):
+            return Card.from_row(row)
+        return None
+
+    def prune_replies(self, before: float) -> int:
+        """Forget the replies to requests sent before ``before`` (by ``idx_requests_at``): a
+        retry comes within seconds, and the day's are what ``Hall`` reads back at start."""
+        return self.conn.execute("DELETE FROM requests WHERE at < ?", (before,)).rowcount
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
         cursor = self.conn.execute(sql, tuple(params))
@@ -427,18 +476,19 @@ class Store:
             )
 
     def replies(self, since: float) -> Iterator[Reply]:
-        for r in self._rows("SELECT * FROM requests WHERE at >= ?", (since,)):
-            yield Reply(
-                r["device"],
-                r["request_id"],
-                r["op"],
-                r["seq"],
-                r["at"],
-                jsoncodec.loads(r["reply"]),
-            )
+        """The replies to the requests sent since ``since`` (by ``idx_requests_at``): a busy
+        day's are tens of thousands, read back at every start."""
+        loads = jsoncodec.loads
+        for device, request_id, op, seq, at, reply in self.conn.execute(
+            "SELECT device, request_id, op, seq, at, reply FROM requests WHERE at >= ?", (since,)
+        ):
+            yield Reply(device, request_id, op, seq, at, loads(reply))
 
-    def integrity(self) -> str:
-        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+    def integrity(self, *, quick: bool = False) -> str:
+        """SQLite's check of the whole file; ``quick`` skips matching each index against its
+        table (PRAGMA quick_check: linear in the file's size, for big files)."""
+        pragma = "quick_check" if quick else "integrity_check"
+        return str(self.conn.execute(f"PRAGMA {pragma}").fetchone()[0])
 
     def backup(self, dest: str | Path) -> None:
         """An online, consistent copy while the server keeps running."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 from .errors import Refused
+from .hallconfig import MAX_RATING_REASONS, MAX_REASON_LENGTH
 
 T = TypeVar("T")
 
@@ -199,12 +200,26 @@ class IssueCard(Command):
 # --- evaluator -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Evaluate(Command):
-    """好差评, once per ticket: the ticket named, or the one the window finished last."""
+    """好差评, once per ticket: the ticket named, or the one the window finished last.
+
+    ``reasons``: with a 差评 (不满意 / 非常不满意), what the citizen chose of the hall's
+    ``policy.rating_reasons`` (the engine checks they are the hall's); none otherwise.
+    """
 
     op: ClassVar[str] = "evaluate"
     level: int
     ticket: str | None = None
     window: int | None = None
+    reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        reasons = self.reasons
+        if (
+            len(reasons) > MAX_RATING_REASONS
+            or len(set(reasons)) != len(reasons)
+            or any(not r.strip() or len(r) > MAX_REASON_LENGTH for r in reasons)
+        ):
+            raise Refused("bad_reasons", most=MAX_RATING_REASONS, length=MAX_REASON_LENGTH)
 
 
 # --- supervisor (admin) ----------------------------------------------------------------------

@@ -17,7 +17,19 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .hallconfig import Device, HallConfig, Matter, Policy, Staff, WindowConfig, Zone
+from .hallconfig import (
+    MAX_RATING_REASONS,
+    MAX_REASON_LENGTH,
+    MAX_TIP_LENGTH,
+    MAX_TIPS,
+    Device,
+    HallConfig,
+    Matter,
+    Policy,
+    Staff,
+    WindowConfig,
+    Zone,
+)
 from .hours import WEEKDAYS, Hours, Period
 from .protocol import DEVICE_ROLES as ROLES
 from .security import is_pin_hash, is_token_hash
@@ -121,21 +133,13 @@ def parse_config(
 
 
 def _read_secret(r: TomlReader, hall: dict[str, Any], base: Path | None) -> bytes | None:
-    if os.environ.get(SECRET_ENV):
-        return os.environ[SECRET_ENV].encode()
-    name = r.text(hall, "hall.secret_file", "")
-    if not name:
+    secret = r.secret(hall, "hall.secret_file", env=SECRET_ENV, base=base)
+    if secret is None:
         r.fail("hall.secret_file", f"no hall secret: set secret_file or ${SECRET_ENV}")
         return None
-    path = (base or Path.cwd()) / name
-    try:
-        secret = path.read_text(encoding="utf-8").strip().encode()
-    except OSError:
-        r.fail("hall.secret_file", f"cannot read the secret file {path}")
-        return None
-    if len(secret) < 32:
+    if secret and len(secret) < 32:
         r.fail("hall.secret_file", "the secret is shorter than 32 characters")
-    return secret
+    return secret.encode()
 
 
 def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:
@@ -165,11 +169,12 @@ def _zones(r: TomlReader, raw: dict[str, Any]) -> dict[str, Zone]:
                 service_minutes=r.number(m, f"{mkey}.service_minutes", 10.0, low=0.5),
                 daily_limit=r.count(m, f"{mkey}.daily_limit", None),
                 slot_limit=r.count(m, f"{mkey}.slot_limit", None),
+                tips=_short_texts(r, m, f"{mkey}.tips", MAX_TIPS, MAX_TIP_LENGTH),
             )
             r.unknown(
                 m,
                 f"{mkey}.",
-                {"id", "name", "name_en", "service_minutes", "daily_limit", "slot_limit"},
+                {"id", "name", "name_en", "service_minutes", "daily_limit", "slot_limit", "tips"},
             )
         zones[zid] = Zone(
             id=zid,
@@ -268,6 +273,27 @@ def _devices(
     return devices
 
 
+def _short_texts(
+    r: TomlReader, table: dict[str, Any], key: str, most: int, length: int
+) -> tuple[str, ...]:
+    """A short list of distinct, non-empty, short texts (tips, reasons): each problem named."""
+    items = r.array_of(table, key, str)
+    if len(items) > most:
+        r.fail(key, f"at most {most} items")
+    out: list[str] = []
+    for i, item in enumerate(items):
+        text = item.strip()
+        if not text:
+            r.fail(f"{key}[{i}]", "is empty")
+        elif len(text) > length:
+            r.fail(f"{key}[{i}]", f"longer than {length} characters")
+        elif text in out:
+            r.fail(f"{key}[{i}]", f"'{text}' is in the list twice")
+        else:
+            out.append(text)
+    return tuple(out)
+
+
 def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
     p = r.table(raw, "policy", required=False)
     d = Policy()
@@ -284,6 +310,10 @@ def _policy(r: TomlReader, raw: dict[str, Any]) -> Policy:
         or 0,
         slot_minutes=r.count(p, "policy.slot_minutes", d.slot_minutes, low=5) or 60,
         card_valid_days=r.count(p, "policy.card_valid_days", d.card_valid_days, low=1) or 1,
+        rating_reasons=_short_texts(
+            r, p, "policy.rating_reasons", MAX_RATING_REASONS, MAX_REASON_LENGTH
+        ),
+        demo_speed=r.number(p, "policy.demo_speed", d.demo_speed, low=1),
         **{
             name: r.count(p, f"policy.{name}", getattr(d, name), low=1) or getattr(d, name)
             for name in (

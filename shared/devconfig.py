@@ -15,7 +15,6 @@ The token is looked for in the environment variable first (``token_env``, defaul
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,18 +49,8 @@ def read_hub(
 
 
 def _token(r: TomlReader, hub: dict[str, Any], base: Path | None, env: str) -> str:
-    if env and os.environ.get(env, "").strip():
-        return os.environ[env].strip()
-    name = r.text(hub, "hub.token_file", "")
-    if name:
-        path = (base or Path.cwd()) / name
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as e:
-            r.fail("hub.token_file", f"cannot read {path}: {e.strerror}")
-            return ""
-        if not token:
-            r.fail("hub.token_file", f"{path} is empty")
+    token = r.secret(hub, "hub.token_file", env=env, base=base)
+    if token is not None:
         return token
     token = r.text(hub, "hub.token", "")
     if not token:

@@ -37,3 +37,4 @@ class WindowStatus(StrEnum):
 
 # 好差评: the national five levels, 5 (非常满意) best; their names are texts ``rating.N``.
 RATING_LEVELS = (5, 4, 3, 2, 1)
+POOR_LEVELS = (2, 1)  # 差评: 不满意 and 非常不满意, the ones followed up (整改)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Coroutine
+import signal
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -38,3 +39,29 @@ def run(main: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run`` on the loop ``loop_name`` names."""
     with asyncio.Runner(loop_factory=new_event_loop) as runner:
         return runner.run(main)
+
+
+def stop_signals() -> list[signal.Signals]:
+    """The signals that ask a program to stop: Ctrl-C, ``kill``, and Windows' Ctrl-Break."""
+    found = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGBREAK"):
+        found.append(signal.SIGBREAK)
+    return found
+
+
+def on_stop_signals(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> str:
+    """Call ``stop`` in ``loop`` when a stop signal arrives. Unix loops take the handler
+    themselves (``add_signal_handler``); Windows' loops have none, so there it is a plain
+    ``signal.signal`` handler that hands over to the loop. Returns which way was used."""
+    try:
+        for sig in stop_signals():
+            loop.add_signal_handler(sig, stop)
+    except (NotImplementedError, RuntimeError):
+
+        def handler(_sig: int, _frame: object) -> None:
+            loop.call_soon_threadsafe(stop)
+
+        for sig in stop_signals():
+            signal.signal(sig, handler)
+        return "signal"
+    return "loop"

@@ -13,6 +13,12 @@ from zoneinfo import ZoneInfo
 
 from .hours import Hours
 
+# Bounds of the texts the hall config gives the apps (checked by ``shared.config``).
+MAX_TIPS = 8  # 温馨提示 per matter, offered on its 续办服务卡
+MAX_TIP_LENGTH = 60
+MAX_RATING_REASONS = 8  # the reasons an evaluator offers after 不满意 / 非常不满意
+MAX_REASON_LENGTH = 30
+
 
 @dataclass(frozen=True)
 class Matter:
@@ -22,6 +28,7 @@ class Matter:
     service_minutes: float = 10.0
     daily_limit: int | None = None
     slot_limit: int | None = None
+    tips: tuple[str, ...] = ()  # 温馨提示 the caller offers for this matter's 续办服务卡
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,13 @@ class Policy:
     alarm_queue_length: int = 30  # tickets waiting in a zone that raise an alarm
     alarm_pause_minutes: int = 15  # a window paused longer than this raises an alarm
     rectify_working_days: int = 5  # a 差评 is to be put right within this many working days
+    # what an evaluator offers after 不满意 / 非常不满意 (差评), for the hall's follow-up (整改);
+    # a rating may carry some of these and nothing else
+    rating_reasons: tuple[str, ...] = ()
+    # Hall time per real time: 1 in a hall. ``onetrip demo`` runs its hall faster (60: an hour a
+    # minute) and says so here, so that waits estimated from its measured service times are
+    # printed in hall minutes, as a citizen of that hall would wait.
+    demo_speed: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 STOP = "stop"  # kiosks and windows end
 STOP_BOARDS = "stop-boards"  # then the boards, so that they see the last call
 CARDS = "cards.jsonl"
+PACE = "autopilot.json"  # the pace of the apps' autopilots (``onetrip demo --autopilot``)
 
 
 class DemoDir:
@@ -41,6 +42,19 @@ class DemoDir:
     def pins(self) -> dict[str, str]:
         creds = tomllib.loads((self.path / "hall.credentials.toml").read_text(encoding="utf-8"))
         return dict(creds["pins"])
+
+    def pace(self, app: str) -> dict[str, Any]:
+        """What ``onetrip demo`` tells the on-screen app ``app`` (``kiosk-1``, ``caller-3``,
+        ``evaluator-3``) to do on autopilot, with the demo's ``speed``; {} if nothing."""
+        path = self.path / PACE
+        if not path.exists():
+            return {}
+        pace = json.loads(path.read_text(encoding="utf-8"))
+        return {"speed": pace.get("speed", 60.0), **pace.get("apps", {}).get(app, {})}
+
+    def write_pace(self, speed: float, apps: dict[str, dict[str, Any]]) -> None:
+        text = json.dumps({"speed": speed, "apps": apps}, ensure_ascii=False, indent=1)
+        (self.path / PACE).write_text(text, encoding="utf-8")
 
     def stopped(self, flag: str = STOP) -> bool:
         return (self.path / flag).exists()

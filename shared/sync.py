@@ -14,12 +14,15 @@ A push that does not follow is dropped: what it says is in the snapshot asked fo
 time; the pushes that come before its reply are dropped too). A ``day`` push is taken in and
 then a snapshot asked for, as the new day starts from scratch. The asyncio client
 (``shared.client``), and through it the Qt client, follow this object; the hub's web pages
-(``server.hub.html``) follow the same rule in JavaScript.
+follow ``shared/sync.js`` (``sync_js()``), the same object in JavaScript, and a test runs the
+one table of cases through both.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from importlib import resources
 
 from .protocol import Events
 
@@ -73,3 +76,9 @@ class Sync:
         self.resyncs += 1
         self.reason = reason
         return reason
+
+
+@functools.cache
+def sync_js() -> str:
+    """``Sync`` in JavaScript, for the hub's web pages to put before their own script."""
+    return (resources.files("shared") / "sync.js").read_text(encoding="utf-8")

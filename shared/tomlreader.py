@@ -9,9 +9,11 @@ end and raises ``shared.config.ConfigError`` with all of them at once.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -73,6 +75,26 @@ class TomlReader:
         """A string; ``default=None`` makes it required."""
         value = self._get(table, key, REQUIRED if default is None else default, str, "text")
         return value or ""
+
+    def secret(self, table: dict[str, Any], key: str, *, env: str, base: Path | None) -> str | None:
+        """A secret (the hall's key, a device token): from the environment variable ``env``
+        when it is set, else from the file that ``key`` names (relative to ``base``), stripped;
+        ``None`` when neither is set. A file that cannot be read or is empty is ``key``'s
+        problem and gives ``""``: a typo in a path never starts a program without its secret."""
+        if env and os.environ.get(env, "").strip():
+            return os.environ[env].strip()
+        name = self.text(table, key, "")
+        if not name:
+            return None
+        path = (base or Path.cwd()) / name
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as e:
+            self.fail(key, f"cannot read the secret file {path} ({e.strerror})")
+            return ""
+        if not value:
+            self.fail(key, f"the secret file {path} is empty")
+        return value
 
     def ident(self, table: dict[str, Any], key: str) -> str:
         def check(v: str) -> str | None:

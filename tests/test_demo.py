@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -70,7 +71,7 @@ def _server_pid(folder: Path) -> int:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"server" in argv and config.encode() in argv:
+            if b"server.hub" in argv and config.encode() in argv:  # HubProcess
                 return int(entry.name)
     raise AssertionError("no hall server process")
 
@@ -104,6 +105,59 @@ def test_the_real_apps_run_in_the_demo_hall_offscreen(tmp_path: Path):
         log = (tmp_path / "logs" / f"{app}.log").read_text(encoding="utf-8", errors="replace")
         assert "Traceback" not in log, (app, log[-2000:])
     assert "kiosk-1" not in {r.get("device") for r in _summaries(tmp_path)}  # the app, not a sim
+
+
+def test_on_autopilot_the_apps_issue_call_serve_and_rate_through_their_widgets(tmp_path: Path):
+    """``--autopilot``: citizens take tickets at the kiosk app (kiosk-1) by clicking its tiles,
+    window 3's clerk calls and serves them by clicking the caller bar, and citizens rate on the
+    evaluator; the hall around them stays simulated, and the demo stops clean."""
+    proc = _start(
+        "--offscreen", "--autopilot", "--for", "45", "--dir", str(tmp_path), headless=False
+    )
+    out, err = proc.communicate(timeout=150)
+    assert proc.returncode == 0, out + err
+    assert "the hall behaved" in out and "autopilot" in out
+    for app in ("kiosk", "caller", "evaluator"):
+        log = (tmp_path / "logs" / f"{app}.log").read_text(encoding="utf-8", errors="replace")
+        assert "Traceback" not in log, (app, log[-2000:])
+    db = sqlite3.connect(f"file:{tmp_path / 'hall.db'}?mode=ro", uri=True)
+    try:
+        by_kiosk = db.execute(
+            "SELECT count(*) FROM tickets WHERE issued_by = 'kiosk-1' AND status = 'done'"
+        ).fetchone()[0]
+        called = dict(
+            db.execute(
+                "SELECT e.device, count(*) FROM events e JOIN tickets t ON t.id = e.ticket "
+                "WHERE e.type = 'called' AND t.issued_by = 'kiosk-1' GROUP BY e.device"
+            )
+        )
+        window3 = dict(db.execute("SELECT type, count(*) FROM events WHERE device = 'caller-3' "
+                                  "GROUP BY type"))  # fmt: skip
+    finally:
+        db.close()
+    assert by_kiosk >= 1  # tapped through the kiosk app, printed, called and served
+    assert called and all(device.startswith("caller-") for device in called)
+    assert window3.get("logged_in") == 1  # the clerk typed the 工号 and PIN into the bar
+    assert window3.get("called", 0) >= 1 and window3.get("started", 0) >= 1
+    assert window3.get("finished", 0) >= 1
+    # every ticket the kiosk app gave was printed on its own printer, with its number
+    slips = [p.read_text(encoding="utf-8") for p in (tmp_path / "receipts").glob("kiosk-1-*.txt")]
+    assert len(slips) >= by_kiosk and all("/t/" in slip for slip in slips)
+    assert not _left_running(tmp_path)
+
+
+def _left_running(folder: Path) -> list[int]:
+    """Processes still running with ``folder`` on their command line."""
+    left = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                argv = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(folder).encode() in argv:
+                left.append(int(entry.name))
+    return left
 
 
 def _summaries(folder: Path) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+from typing import Any
 
 import pytest
 
@@ -30,3 +31,49 @@ def test_asyncio_on_request(monkeypatch):
         assert loop.run_until_complete(asyncio.sleep(0, "done")) == "done"
     finally:
         loop.close()
+
+
+def test_stop_signals_reach_the_loop_where_it_cannot_take_them(monkeypatch):
+    """Windows' loops lack ``add_signal_handler``: ``onetrip server`` then stops through a
+    plain ``signal.signal`` handler that hands the stop to the loop."""
+    import signal
+
+    installed: dict[int, Any] = {}
+
+    def refuse(*_args: object) -> None:
+        raise NotImplementedError  # what asyncio's Windows loops do
+
+    async def main() -> tuple[str, bool]:
+        loop = asyncio.get_running_loop()
+        monkeypatch.setattr(loop, "add_signal_handler", refuse)
+        # (asyncio.Runner installs its own SIGINT handler before: only ours are recorded)
+        monkeypatch.setattr(signal, "signal", lambda sig, handler: installed.update({sig: handler}))
+        stop = asyncio.Event()
+        way = eventloop.on_stop_signals(loop, stop.set)
+        monkeypatch.undo()
+        installed[signal.SIGINT](signal.SIGINT, None)  # Ctrl-C arrives
+        await asyncio.wait_for(stop.wait(), 5)
+        return way, stop.is_set()
+
+    monkeypatch.setenv("ONETRIP_LOOP", "asyncio")
+    assert eventloop.run(main()) == ("signal", True)
+    assert set(installed) == set(eventloop.stop_signals())
+
+
+def test_stop_signals_use_the_loop_where_it_can(monkeypatch):
+    import os
+    import signal
+
+    if not hasattr(signal, "SIGTERM") or os.name == "nt":
+        pytest.skip("POSIX signals")
+
+    async def main() -> tuple[str, bool]:
+        stop = asyncio.Event()
+        way = eventloop.on_stop_signals(asyncio.get_running_loop(), stop.set)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(stop.wait(), 5)
+        for sig in eventloop.stop_signals():
+            asyncio.get_running_loop().remove_signal_handler(sig)
+        return way, stop.is_set()
+
+    assert eventloop.run(main()) == ("loop", True)

@@ -50,7 +50,10 @@ BOARDS, BOARD_PROCESSES = 100, 4
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="measure the hall server (fan-out, throughput, busy day)")
     p.add_argument(
-        "which", nargs="*", metavar="BENCH", help="bare, fanout, throughput, busyday (default: all)"
+        "which",
+        nargs="*",
+        metavar="BENCH",
+        help="bare, fanout, …, hall (default: all)",
     )
     p.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
     p.add_argument("--dir", type=Path, help="work in this folder and keep it (logs, raw times)")
@@ -314,6 +317,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "reports": reports_bench,
         "caller": caller,
         "display": lambda folder, quick: __import__("display.bench").bench.bench(folder, quick),
+        "history": __import__("server.bench.history").bench.history.bench,
+        "hall": lambda folder, quick: __import__("onetrip.bench").bench.bench(folder, quick),
     }
     unknown = [which for which in args.which if which not in benches]
     if unknown:

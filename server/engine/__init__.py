@@ -14,7 +14,7 @@ from shared import commands as c
 from shared.hallconfig import HallConfig
 
 from . import events as ev
-from .rules import decide, open_day
+from .rules import PastCard, decide, no_past_card, open_day
 from .state import HallState, Ticket
 from .views import card_view, queue_view, ticket_view, window_view
 
@@ -22,15 +22,22 @@ __all__ = ["Engine", "HallState"]
 
 
 class Engine:
-    def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
+    def __init__(
+        self,
+        config: HallConfig,
+        state: HallState | None = None,
+        *,
+        past_card: PastCard = no_past_card,
+    ) -> None:
         self.config = config
         self.state = state if state is not None else HallState.empty(config)
+        self.past_card = past_card  # closed cards are looked up here (the hall's store)
 
     def open_day(self, now: float) -> ev.DayOpened | None:
         return open_day(self.state, self.config, now)
 
     def decide(self, command: c.Command, now: float) -> list[ev.Event]:
-        return decide(self.state, self.config, command, now)
+        return decide(self.state, self.config, command, now, self.past_card)
 
     def apply(self, events: list[ev.Event], now: float) -> None:
         for event in events:

@@ -54,9 +54,10 @@ def from_json(data: dict[str, Any]) -> Event:
 
 def _release_card(state: HallState, ticket: Ticket) -> None:
     """The ticket's 续办 card is free for its next visit once this one is over."""
-    if ticket.card is not None and state.cards[ticket.card].ticket == ticket.id:
-        state.cards[ticket.card].ticket = None
-        state.touch("card", ticket.card)
+    card = state.cards.get(ticket.card) if ticket.card is not None else None
+    if card is not None and card.ticket == ticket.id:  # a closed card has left memory
+        card.ticket = None
+        state.touch("card", card.number)
 
 
 def _window_idle(state: HallState, number: int) -> None:
@@ -94,13 +95,13 @@ class DayOpened(Event):
         for number in self.closed_cards:
             card = state.cards[number]
             card.closed_at, card.closed_reason = at, "expired"
-            state.touch("card", number)
+            state.retire_card(number)
         state.day = self.day
         state.numbers, state.taken, state.served = {}, {}, {}
         # Yesterday leaves the live state; whatever is still being served stays until over.
         old = {k for k, t in state.tickets.items() if t.status in FINAL}
         live_cases = {t.case for k, t in state.tickets.items() if k not in old}
-        live_cases |= {c.case for c in state.cards.values() if c.closed_at is None}
+        live_cases |= {c.case for c in state.cards.values()}
         state.prune(old, set(state.cases) - live_cases)
 
 
@@ -111,7 +112,7 @@ class Issued(Event):
     ticket: Ticket
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "ticket": self.ticket.row()}
+        return {"type": self.type, "ticket": self.ticket.changed()}
 
     def apply(self, state: HallState, at: float) -> None:
         t = self.ticket.copy()  # events stay immutable
@@ -372,6 +373,7 @@ class Rated(Event):
     level: int
     window: int | None
     staff: str | None
+    reasons: list[str] = field(default_factory=list)  # a 差评's reasons; absent in older logs
 
     def apply(self, state: HallState, at: float) -> None:
         state.tickets[self.ticket].rating = self.level
@@ -388,7 +390,7 @@ class CardIssued(Event):
     card: Card
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "card": self.card.row()}
+        return {"type": self.type, "card": self.card.changed()}
 
     def apply(self, state: HallState, at: float) -> None:
         card = self.card.copy()
@@ -409,7 +411,7 @@ class CardClosed(Event):
     def apply(self, state: HallState, at: float) -> None:
         card = state.cards[self.card]
         card.closed_at, card.closed_reason, card.ticket = at, self.reason, None
-        state.touch("card", self.card)
+        state.retire_card(self.card)
         state.settle_case(card.case)
 
 

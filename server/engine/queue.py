@@ -163,11 +163,12 @@ def ahead_of(state: HallState, ticket: Ticket, *, newest: bool = False) -> int:
 
 
 def wait_minutes(state: HallState, config: HallConfig, ticket: Ticket, ahead: int) -> int:
-    """A plain estimate: people ahead × the day's mean service time ÷ windows open for the zone."""
+    """A plain estimate: people ahead × the day's mean service time ÷ windows open for the zone,
+    in hall minutes (a demo hall's measured seconds run ``policy.demo_speed`` times faster)."""
     count, seconds = state.served.get(ticket.zone, [0, 0.0])
     zone = config.zones[ticket.zone]
     if count >= 5:
-        mean = seconds / count / 60
+        mean = seconds * config.policy.demo_speed / count / 60
     elif ticket.matter and ticket.matter in zone.matters:
         mean = zone.matters[ticket.matter].service_minutes
     else:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import commands as c
-from shared.domain import FINAL, RATING_LEVELS, Kind, Status, WindowStatus
+from shared.domain import FINAL, POOR_LEVELS, RATING_LEVELS, Kind, Status, WindowStatus
 from shared.errors import Refused
 from shared.hallconfig import HallConfig
 from shared.security import card_code, read_card_code, ticket_code
@@ -24,6 +24,14 @@ from .state import Card, HallState, Ticket, Window
 
 Rule = Callable[[HallState, HallConfig, Any, float], list[e.Event]]
 RULES: dict[type[c.Command], Rule] = {}
+# A closed card by number, from wherever the history is kept (the hall's store): closed cards
+# leave the live state, and one redeemed years later must still say closed or expired.
+PastCard = Callable[[int], Card | None]
+
+
+def no_past_card(number: int) -> Card | None:
+    """An engine without a store knows no card beyond memory."""
+    return None
 
 
 def rule(command: type[c.Command]) -> Callable[[Rule], Rule]:
@@ -42,10 +50,19 @@ def day_of(config: HallConfig, now: float) -> str:
     return local(config, now).date().isoformat()
 
 
-def decide(state: HallState, config: HallConfig, command: c.Command, now: float) -> list[e.Event]:
-    """The events ``command`` causes at ``now``; raises ``Refused`` and changes nothing."""
+def decide(
+    state: HallState,
+    config: HallConfig,
+    command: c.Command,
+    now: float,
+    past_card: PastCard = no_past_card,
+) -> list[e.Event]:
+    """The events ``command`` causes at ``now``; raises ``Refused`` and changes nothing.
+    ``past_card`` looks up a card that is no longer in the live state (only a redeem asks)."""
     if state.day != day_of(config, now):
         raise RuntimeError("open the day first (open_day) before deciding commands")
+    if isinstance(command, c.RedeemCard):
+        return redeem(state, config, command, now, past_card)
     return RULES[type(command)](state, config, command, now)
 
 
@@ -208,16 +225,25 @@ def void(state: HallState, config: HallConfig, cmd: c.Void, now: float) -> list[
 
 
 @rule(c.RedeemCard)
-def redeem(state: HallState, config: HallConfig, cmd: c.RedeemCard, now: float) -> list[e.Event]:
+def redeem(
+    state: HallState,
+    config: HallConfig,
+    cmd: c.RedeemCard,
+    now: float,
+    past_card: PastCard = no_past_card,
+) -> list[e.Event]:
     claim = read_card_code(config.secret, cmd.code)
     if claim is None:
         raise Refused("card_forged")
     card = state.cards.get(claim.number)
+    live = card is not None
+    if card is None:  # closed: it left memory (its last change may not be stored yet)
+        card = state.retired.get(("card", claim.number)) or past_card(claim.number)
     if card is None or card.valid_until != claim.valid_until.isoformat():
         raise Refused("card_unknown")
     if card.closed_reason == "done":
         raise Refused("card_closed")
-    if card.closed_at is not None or card.valid_until < state.day:
+    if not live or card.closed_at is not None or card.valid_until < state.day:
         raise Refused("card_expired", date=card.valid_until)
     if card.ticket is not None:
         raise Refused("card_in_use", ticket=state.tickets[card.ticket].label)
@@ -368,8 +394,7 @@ def finish(state: HallState, config: HallConfig, cmd: c.Finish, now: float) -> l
     if ticket.status is Status.CALLED:  # many windows never press "start"
         out.append(e.Started(ticket.id, cmd.window))
     case = state.cases.get(ticket.case)
-    card = state.cards.get(case.card) if case and case.card is not None else None
-    open_card = card if card is not None and card.closed_at is None else None
+    open_card = state.cards.get(case.card) if case and case.card is not None else None
     case_done = cmd.case_done
     if case_done is None:  # a card issued on this visit means the citizen comes back
         case_done = open_card is None or open_card.issued_at < ticket.issued_at
@@ -439,7 +464,13 @@ def evaluate(state: HallState, config: HallConfig, cmd: c.Evaluate, now: float) 
     if ticket.rating is not None:
         raise Refused("already_rated", ticket=ticket.label)
     check(ticket, c.Evaluate)
-    return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff)]
+    if cmd.reasons:
+        if cmd.level not in POOR_LEVELS:
+            raise Refused("reasons_not_poor")
+        for reason in cmd.reasons:
+            if reason not in config.policy.rating_reasons:
+                raise Refused("unknown_reason", reason=reason)
+    return [e.Rated(ticket.id, cmd.level, ticket.window, ticket.staff, list(cmd.reasons))]
 
 
 # --- 好差评整改 ----------------------------------------------------------------------------------
@@ -468,7 +499,7 @@ def issue_card(state: HallState, config: HallConfig, cmd: c.IssueCard, now: floa
     ticket = ticket_at_window(state, cmd.window, c.IssueCard)
     window = state.windows[cmd.window]
     case = state.cases[ticket.case]
-    if case.card is not None and state.cards[case.card].closed_at is None:
+    if case.card is not None and case.card in state.cards:  # only open cards are in memory
         raise Refused("card_exists", card=state.cards[case.card].label)
     number = state.next_card
     until = date.fromisoformat(state.day) + timedelta(days=config.policy.card_valid_days)

@@ -1,9 +1,9 @@
 """The hall's live state: what the engine decides against and events change.
 
-It holds today's tickets, the windows, the cards and the open cases. Older tickets live only in
-the store. ``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that
-"call next" looks at who waits, not at the whole day; ``by_code`` finds a ticket by the code of
-its QR.
+It holds today's tickets, the windows, the open cards and the open cases. Older tickets and
+closed cards live only in the store (a closed card is looked up there when it is redeemed).
+``waiting`` and ``by_label`` are indexes kept by ``Ticket`` status changes, so that "call next"
+looks at who waits, not at the whole day; ``by_code`` finds a ticket by the code of its QR.
 """
 
 from __future__ import annotations
@@ -49,6 +49,15 @@ class _Row:
         for name in cls._lists:
             data[name] = list(data[name] or [])
         return cls(**data)
+
+    def changed(self) -> dict[str, Any]:
+        """``row()`` without the fields that hold their default: what an event carries of a
+        row (``from_row`` gives the rest back), kept small since the log keeps it for ever."""
+        row = self.row()
+        for f, default in _defaults(type(self)):
+            if default is not _REQUIRED and row[f.name] == default:
+                del row[f.name]
+        return row
 
     def row(self) -> dict[str, Any]:
         row = dict(self.__dict__)
@@ -177,7 +186,7 @@ class HallState:
     served: dict[str, list[float]] = field(default_factory=dict)  # zone -> [count, seconds]
     tickets: dict[str, Ticket] = field(default_factory=dict)
     windows: dict[int, Window] = field(default_factory=dict)
-    cards: dict[int, Card] = field(default_factory=dict)
+    cards: dict[int, Card] = field(default_factory=dict)  # open cards only
     cases: dict[str, Case] = field(default_factory=dict)
     # indexes and change tracking: derived, never compared or stored
     waiting: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -245,9 +254,14 @@ class HallState:
             return
         if any(t.case == case_id for t in self.tickets.values()):
             return
-        if any(c.case == case_id and c.closed_at is None for c in self.cards.values()):
+        if any(c.case == case_id for c in self.cards.values()):
             return
         self.prune(set(), {case_id})
+
+    def retire_card(self, number: int) -> None:
+        """A closed card leaves memory; the store still writes its last change."""
+        self.retired[("card", number)] = self.cards.pop(number)
+        self.dirty.add(("card", number))
 
     def prune(self, tickets: set[str], cases: set[str]) -> None:
         """Drop finished history from memory; the store still writes its last change."""

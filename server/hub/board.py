@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from shared.config import HallConfig
+from shared.sync import sync_js
 from shared.texts import TEXTS, t
 
 from .html import page
@@ -153,8 +154,9 @@ const $ = (id) => document.getElementById(id);
 function el(tag, cls, text){ const e = document.createElement(tag); if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text; return e; }
 const RECENT = Math.max(0, Math.min(20, parseInt(q.get('recent') || '8', 10) || 8));
-let calls = [], zones = [], windows = {}, notices = [], last = -1, ws = null, delay = 1000,
+let calls = [], zones = [], windows = {}, notices = [], ws = null, delay = 1000,
   n = 0, skew = 0, connected = false;
+const sync = new Sync();  // shared/sync.js: which pushes follow, when to ask for a snapshot
 // one line per ticket, newest first: a recall moves its ticket's line to the top, marked
 function fold(call){ calls = [call, ...calls.filter(c => c.ticket_id !== call.ticket_id)]
   .slice(0, RECENT + 1); }
@@ -207,12 +209,14 @@ function snapshot(s){ const h = s.topics && s.topics.hall; if (!h) return;
   $('name').textContent = h.hall.name; $('name-en').textContent = h.hall.name_en || '';
   calls = []; for (const c of h.recent.slice().reverse()) fold(c);
   zones = h.zones; windows = {}; for (const w of h.windows) windows[w.number] = w;
-  notices = h.notices.slice(); last = s.seq; drawRest(); drawCalls(false); }
+  notices = h.notices.slice(); drawRest(); drawCalls(false); }
 function send(op, extra){ const id = op + (++n); ws.send(JSON.stringify({op, id, ...extra}));
   return id; }
 function live(on){ connected = on; $('offline').hidden = on; document.body.dataset.live = on; }
 let refused = false;  // a wrong device token: said on the page, not retried
-function start(){ send('ping', {}); send('subscribe', {topics: ['hall']}); }
+function start(){ send('ping', {}); sync.expect('connect');
+  send('subscribe', {topics: ['hall']}); }
+function resync(){ send('snapshot', {}); }
 function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://')
     + location.host + '/ws');
   ws.onopen = () => { delay = 1000; if (q.get('device')) send('auth', {device: q.get('device'),
@@ -221,15 +225,17 @@ function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://
     if ('re' in msg) { if (!msg.ok) { if (re.startsWith('auth')) { refused = true; ws.close();
           $('notice').textContent = T['ops.board.bad_token'].join(' / '); }
         else if (re.startsWith('subscribe')) $('notice').textContent = msg.error.message;
+        else if (re.startsWith('snapshot')) sync.failed();
         return; }
       if (re.startsWith('auth')) { start(); return; }
-      if (msg.result.topics) { snapshot(msg.result); live(true); }
+      if (msg.result.topics) { sync.snapshot(msg.result.seq); snapshot(msg.result);
+        live(true); }
       else if (String(msg.re).startsWith('ping') && msg.result.time)
         skew = msg.result.time * 1000 - Date.now();
       return; }
     for (const e of msg.events || []) {
-      if (e.prev !== last) { send('snapshot', {}); return; }
-      last = e.seq;
+      const step = sync.push(e.seq, e.prev, e.event);
+      if (!step.deliver) { if (step.resync) resync(); continue; }
       if (e.event === 'called' || e.event === 'recalled') { fold(e.call); drawCalls(true);
         speak(e.call); }
       else if (e.event === 'window') { windows[e.window.number] = e.window; drawRest(); }
@@ -237,9 +243,10 @@ function connect(){ ws = new WebSocket((location.protocol === 'https:' ? 'wss://
         z.waiting = e.zones[z.id]; drawRest(); }
       else if (e.event === 'notice') { if (e.notice.level === 'clear') notices = [];
         else notices.push(e.notice); drawNotices(); }
-      else if (e.event === 'day') { calls = []; notices = []; drawCalls(false); drawRest();
-        send('snapshot', {}); return; } } };
-  ws.onclose = () => { if (refused) return; live(false); setTimeout(connect, delay);
+      else if (e.event === 'day') { calls = []; notices = []; drawCalls(false); drawRest(); }
+      if (step.resync) resync(); } };
+  ws.onclose = () => { sync.lost(); if (refused) return; live(false);
+    setTimeout(connect, delay);
     delay = Math.min(delay * 2, 30000); }; }
 const dateFmt = new Intl.DateTimeFormat('zh-CN', {timeZone: HALL.timezone, year: 'numeric',
   month: 'long', day: 'numeric', weekday: 'long'});
@@ -293,7 +300,7 @@ _BODY = (
 
 def board_page(config: HallConfig, now: float | None = None) -> str:
     info = json.dumps(hall_info(config, now), ensure_ascii=False).replace("</", "<\\/")
-    script = _SCRIPT.replace("__TEXTS__", _texts()).replace("__HALL__", info)
+    script = sync_js() + _SCRIPT.replace("__TEXTS__", _texts()).replace("__HALL__", info)
     return page(t("display.web.title"), _BODY, script, _STYLE)
 
 

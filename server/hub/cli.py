@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import logging
 import math
-import signal
 import sqlite3
 import ssl as ssl_module
 import sys
@@ -132,8 +131,7 @@ async def _serve(
     running.hub.config_path = args.config  # what `onetrip admin reload` re-reads
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    eventloop.on_stop_signals(loop, stop.set)
     host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
     scheme = "wss" if ssl else "ws"
     # The first line on stdout: scripts (tests, the demo) wait for it to learn the port.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from shared.sync import sync_js
 from shared.texts import TEXTS, t
 
 _STYLE = """
@@ -39,7 +40,7 @@ def _texts(prefix: str) -> str:
 
 # /t/<code>: __TICKET__ (JSON), __LABEL__ and __SAY__ are filled per request.
 _TICKET_SCRIPT = """
-const T = __TEXTS__; let view = __TICKET__; const code = view.code;
+const T = __TEXTS__; let view = __TICKET__; const code = view.code; const sync = new Sync();
 function show(v){ view = v; document.getElementById('label').textContent = v.label;
   const say = document.getElementById('say'); say.innerHTML = '';
   say.className = 'say' + (v.status === 'called' ? ' hot' : '');
@@ -56,13 +57,19 @@ async function poll(){ try { const r = await fetch('/t/' + code + '.json', {cach
 let delay = 1000, timer = null;
 function connect(){ const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://')
     + location.host + '/ws');
-  ws.onopen = () => { delay = 1000; live(true); clearInterval(timer);
+  ws.onopen = () => { delay = 1000; live(true); clearInterval(timer); sync.expect('connect');
     ws.send(JSON.stringify({op: 'subscribe', id: 'sub', topics: ['ticket:' + code]})); };
   ws.onmessage = (m) => { const msg = JSON.parse(m.data);
-    if (msg.re === 'sub' && msg.ok) { const s = msg.result.topics['ticket:' + code];
+    if (msg.re === 'sub' || msg.re === 'snap') {
+      if (!msg.ok) { sync.failed(); return; }
+      sync.snapshot(msg.result.seq); const s = msg.result.topics['ticket:' + code];
       if (s && s.ticket) show(s.ticket); }
-    else if (msg.events) for (const e of msg.events) if (e.event === 'status') show(e.ticket); };
-  ws.onclose = () => { live(false); clearInterval(timer); timer = setInterval(poll, 10000);
+    else if (msg.events) for (const e of msg.events) {
+      const step = sync.push(e.seq, e.prev, e.event);  // a gap: the snapshot says where it is
+      if (step.resync) ws.send(JSON.stringify({op: 'snapshot', id: 'snap'}));
+      if (step.deliver && e.event === 'status') show(e.ticket); } };
+  ws.onclose = () => { sync.lost(); live(false); clearInterval(timer);
+    timer = setInterval(poll, 10000);
     setTimeout(connect, delay); delay = Math.min(delay * 2, 30000); }; }
 connect();
 """
@@ -74,5 +81,5 @@ TICKET_PAGE = page(
     '<div id="say" class="say">__SAY__</div></div>'
     '<p id="hint" class="muted">' + t("hub.ticket.hint") + "</p>"
     '<p id="live" class="muted"></p></main>',
-    _TICKET_SCRIPT.replace("__TEXTS__", _texts("hub.ticket.")) + "show(view);",
+    sync_js() + _TICKET_SCRIPT.replace("__TEXTS__", _texts("hub.ticket.")) + "show(view);",
 )

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, Any, Self
 
 ROOT = Path(__file__).resolve().parents[2]  # where ``python -m server.hub`` finds the packages
 
@@ -36,9 +36,17 @@ class HubProcess:
     not to a pipe: nobody reads one, and a long-lived server would block once it is full."""
 
     def __init__(
-        self, config_path: Path, db: Path, port: int = 0, extra: Sequence[str] = ()
+        self,
+        config_path: Path,
+        db: Path,
+        port: int = 0,
+        extra: Sequence[str] = (),
+        own_group: bool = False,
     ) -> None:
+        """``own_group``: in a process group of its own, so that a Ctrl-C in the terminal
+        reaches only the parent, which stops the server when it is ready to (the demo)."""
         self.config_path, self.db, self.port, self.extra = config_path, db, port, tuple(extra)
+        self.own_group = own_group
         self.log_path = db.with_name(db.name + ".log")
         self.proc: subprocess.Popen[str] | None = None
 
@@ -54,13 +62,18 @@ class HubProcess:
 
     def start(self, timeout: float = 15.0) -> Self:
         stderr = self._stderr()
+        group: dict[str, Any] = {}
+        if self.own_group and sys.platform == "win32":
+            group["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+        elif self.own_group:
+            group["start_new_session"] = True
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "server.hub", "--config", str(self.config_path),
                  "--db", str(self.db), "--host", "127.0.0.1", "--port", str(self.port),
                  *self.extra],
                 cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True,
-                stdout=subprocess.PIPE, stderr=stderr,
+                stdout=subprocess.PIPE, stderr=stderr, **group,
             )  # fmt: skip
         finally:
             stderr.close()  # the child has its own copy

@@ -93,6 +93,7 @@ def zones_view(config: HallConfig, waiting: dict[str, int]) -> list[dict[str, An
                     "name": m.name,
                     "name_en": m.name_en,
                     "service_minutes": m.service_minutes,
+                    "tips": list(m.tips),
                 }
                 for m in z.matters.values()
             ],
@@ -172,6 +173,7 @@ def topic_snapshot(
                 "timezone": config.timezone,
                 "priority_kinds": list(config.policy.priority_kinds),
                 "requeue_penalty": config.policy.requeue_penalty,
+                "rating_reasons": list(config.policy.rating_reasons),
             },
             "zones": zones_view(config, waiting),
             "windows": [window_view(state, config, w) for w in state.windows.values()],

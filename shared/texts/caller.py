@@ -120,6 +120,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "caller.suspend.note": ("挂起原因（可不填）", "Why (optional)"),
     "caller.suspend.title": ("挂起 {ticket}号", "Suspend {ticket}"),
     # the evaluator screen (好差评)
+    # system-wide shortcuts
+    "caller.hotkey.failed": (
+        "全局快捷键 {combo} 不可用：",
+        "Global shortcut {combo} unavailable: ",
+    ),
+    "caller.hotkey.taken": (
+        "已被其他程序占用，请换一个组合键",
+        "another program holds it; choose another",
+    ),
+    "caller.hotkey.no_display": ("没有可用的 X11 显示（DISPLAY）", "no X11 display (DISPLAY)"),
+    "caller.hotkey.no_xlib": ("未安装 python-xlib", "python-xlib is not installed"),
+    "caller.hotkey.unsupported": ("键盘上没有这个键", "the keyboard has no such key"),
     "caller.eval.title": ("好差评", "Rate our service"),
     "caller.eval.ask": ("请对本次服务进行评价", "Please rate this service"),
     "caller.eval.staff": ("工作人员：{name}　工号：{id}", "Served by {name} (no. {id})"),
@@ -135,6 +147,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "caller.eval.card_staff": ("受理人：{name}　电话：{phone}", "Staff: {name}, phone {phone}"),
     "caller.eval.timeout_note": ("{seconds}秒后自动返回", "Returns in {seconds} s"),
+    "caller.eval.reasons_ask": (
+        "您对哪些方面不满意？（可多选）",
+        "What were you not satisfied with? (choose any)",
+    ),
+    "caller.eval.reasons_level": ("您的评价：{level}", "Your rating: {level}"),
+    "caller.eval.submit": ("提交", "Submit"),
+    "caller.eval.skip": ("跳过", "Skip"),
+    "caller.eval.back": ("重新选择", "Choose again"),
+    "caller.eval.reasons_timeout": ("{seconds}秒后按已选内容提交", "Sent as chosen in {seconds} s"),
     # configuration and command line
     "caller.config.written": (
         "已写入呼叫器配置示例：{path}",

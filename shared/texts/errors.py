@@ -63,6 +63,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.requeue_limit": ("{ticket}号已重新排队{count}次", "{ticket} was requeued {count} times"),
     "error.already_rated": ("{ticket}号已评价过", "Ticket {ticket} has already been rated"),
     "error.bad_rating": ("评价应为1到5", "A rating is 1 to 5"),
+    "error.bad_reasons": (
+        "评价原因最多{most}条，每条不超过{length}字，且不能重复",
+        "At most {most} reasons, each at most {length} characters, none twice",
+    ),
+    "error.reasons_not_poor": (
+        "只有“不满意”和“非常不满意”可以选择原因",
+        "Reasons go with 不满意 or 非常不满意 only",
+    ),
+    "error.unknown_reason": (
+        "“{reason}”不是本大厅设定的差评原因",
+        "'{reason}' is not one of the hall's reasons for a poor rating",
+    ),
     "error.bad_transfer": ("转移须指定一个服务区、窗口或工作人员", "A transfer needs one target"),
     # 续办服务卡
     "error.card_forged": ("续办服务卡无效，请到咨询台核实", "This follow-up card is not valid"),

@@ -125,6 +125,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "",
     ),
     "ops.issue.secret_unreadable": ("无法读取密钥文件 {path}（onetrip init 会生成）", ""),
+    "ops.issue.secret_empty": ("密钥文件 {path} 是空的", ""),
     "ops.issue.secret_short": ("密钥少于 {n} 个字符", ""),
     "ops.issue.prefix": ("应为一个大写字母 A–Z", ""),
     "ops.issue.prefix_used": ("“{p}”已被区域“{zone}”使用", ""),
@@ -248,6 +249,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ops.help.db_check": (
         "完整性检查与事件计数（只读）",
         "integrity check and event count (read-only)",
+    ),
+    "ops.opt.quick_check": (
+        "快速检查（PRAGMA quick_check：不逐一核对索引与表，适合大文件）",
+        "quick check (PRAGMA quick_check: does not match each index against its table; for "
+        "big files)",
     ),
     "ops.help.server": (
         "运行大厅服务器（websocket 中心与网页）",

@@ -11,6 +11,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "print.your_number": ("您的号码", "Your number"),
     "print.people_ahead": ("前面还有{n}人", "{n} ahead of you"),
     "print.wait_minutes": ("预计等候约{minutes}分钟", "Estimated wait about {minutes} min"),
+    "print.appointment_at": ("预约时间：{time}", "Appointment at {time}"),
+    "print.appointment_note": (
+        "请在预约时间前到达，到时优先叫号",
+        "Please arrive before your time: you are called first then",
+    ),
     "print.issued_at": ("取号时间：{time}", "Issued: {time}"),
     "print.scan_status": ("微信扫码查看排队进度", "Scan to follow your place in the queue"),
     "print.keep_ticket": (

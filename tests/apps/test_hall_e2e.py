@@ -1,10 +1,11 @@
 """One citizen through the whole hall, through the real apps against a real server process:
 
-kiosk tap → printed ticket → 呼叫下一位 at window 3's caller → the hall board, window 3's screen
-and the voice → 办结 "needs another visit" → the 续办服务卡 printed at window 3 → 非常满意 on the
-evaluator → the card scanned at the kiosk → straight back to the same clerk without queuing →
-办结 → a second case whose clerk has logged out goes to the AB backup → ``onetrip report day``
-counts all of it (served, follow-ups, 最多跑一次实现率, the rating).
+kiosk tap → printed ticket → 呼叫下一位 at window 3's caller → the hall board (the Qt app, and
+the web board in Chromium), window 3's screen and the voice → 办结 "needs another visit" → the
+续办服务卡 printed at window 3 → 非常满意 on the evaluator → the card scanned at the kiosk →
+straight back to the same clerk without queuing → 办结 → a second case whose clerk has logged
+out goes to the AB backup → ``onetrip report day`` counts all of it (served, follow-ups,
+最多跑一次实现率, the rating).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from support import PIN, ROOT
 
 from caller.app import build as build_caller
 from caller.rating import ASKING, IDLE
+from display import browser
 from hardware.virtual_printer import VirtualPrinter, VirtualPrinterServer
 from kiosk.app import build_kiosk
 from kiosk.config import parse_kiosk_config
@@ -69,6 +71,14 @@ def _kiosk(
     return driver
 
 
+def _page(chrome: Any, expression: str) -> Any:
+    return chrome.execute_script(f"return {expression}")
+
+
+def _text(chrome: Any, element_id: str) -> str:
+    return str(_page(chrome, f"document.getElementById('{element_id}').textContent"))
+
+
 def scan_at_kiosk(kiosk: Driver, code: str) -> None:
     """The kiosk's scanner reads ``code``. All the apps share one process here, unlike in a
     hall: the caller's login field must not hold the keyboard focus meanwhile."""
@@ -108,7 +118,12 @@ def test_a_citizen_through_the_whole_hall(
     bar.show()
     evaluator.show()
     kiosk = _kiosk(qtbot, app_hall, hall_server, printers["kiosk"], tmp_path)
+    chrome = browser.chromium(1280, 720) if browser.found() else None  # the hall's web board
     try:
+        if chrome is not None:
+            chrome.get(hall_server.http + "/display")
+            qtbot.waitUntil(lambda: _page(chrome, "document.body.dataset.live") == "true",
+                            timeout=WAIT)  # fmt: skip
         login(qtbot, bar, "s001")  # 王丽 at window 3; her AB backup 陈建国 works window 5
         desk.at(5)("login", staff="s002", pin=PIN)
 
@@ -131,6 +146,9 @@ def test_a_citizen_through_the_whole_hall(
         qtbot.waitUntil(lambda: board.widget.number.full == "A001", timeout=WAIT)
         assert board.widget.call_line.full == "请A001号到3号窗口办理"
         qtbot.waitUntil(lambda: screen.widget.number.full == "A001", timeout=WAIT)
+        if chrome is not None:  # and the web board in Chromium, pushed the same call
+            qtbot.waitUntil(lambda: _text(chrome, "number") == "A001", timeout=WAIT)
+            assert _text(chrome, "line") == "请A001号到3号窗口办理"
         qtbot.waitUntil(lambda: len(sink.played) >= 2, timeout=WAIT)  # the chime, the reading
         assert sink.overlaps == 0 and all(p.audio.seconds > 0.1 for p in sink.played[:2])
 
@@ -188,6 +206,8 @@ def test_a_citizen_through_the_whole_hall(
         assert desk.at(5)("call_next")["ticket"]["label"] == kiosk.flow.shown.ticket["label"]
         desk.at(5)("finish", case_done=True)
     finally:
+        if chrome is not None:
+            chrome.quit()
         kiosk.kiosk.close()
         caller.stop()
         board.stop()

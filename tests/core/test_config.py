@@ -14,6 +14,7 @@ import pytest
 from shared.config import ConfigError, load_config, parse_config
 from shared.sample import write_hall
 from shared.security import hash_token, verify_pin, verify_token
+from shared.tomlreader import TomlReader
 
 ONETRIP = [sys.executable, "-m", "onetrip.cli"]
 
@@ -158,3 +159,31 @@ def test_importing_the_engine_imports_no_io():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "env, file, expected, problem",
+    [
+        ("from-env", "from-file", "from-env", None),  # the environment first
+        ("", "from-file\n", "from-file", None),  # then the file, stripped
+        ("", None, None, None),  # neither: the caller says what is missing
+        ("", "", "", "is empty"),
+        ("", "missing", "", "cannot read the secret file"),
+    ],
+)
+def test_one_reader_for_every_secret(tmp_path: Path, monkeypatch, env, file, expected, problem):
+    """The hall's key and every device token are read the same way (TomlReader.secret)."""
+    monkeypatch.setenv("SOME_SECRET", env)
+    table = {}
+    if file is not None:
+        table["secret_file"] = "s.txt"
+        if file != "missing":
+            (tmp_path / "s.txt").write_text(file, encoding="utf-8")
+    r = TomlReader("x.toml")
+    assert r.secret(table, "t.secret_file", env="SOME_SECRET", base=tmp_path) == expected
+    reasons = [i.reason for i in r.issues]
+    assert (problem is None and reasons == []) or (
+        len(reasons) == 1
+        and problem in reasons[0]
+        and [i.key for i in r.issues] == ["t.secret_file"]
+    )

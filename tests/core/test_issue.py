@@ -149,3 +149,21 @@ def test_yesterdays_waiting_tickets_expire_at_the_new_day(open_config):
     desk.issue()
     assert desk.state.windows[1].ticket is None  # yesterday's call is gone with the day
     assert [t.label for t in desk.state.tickets.values()] == ["A001"]
+
+
+@pytest.mark.parametrize(("speed", "minutes"), [(1, 1), (60, 40)])
+def test_a_demo_halls_estimate_is_in_hall_minutes(sample_toml, speed, minutes):
+    """Services measured at 20 real seconds: in a real hall a third of a minute each; in a
+    demo hall at 60× speed (``policy.demo_speed``) twenty hall minutes each, as its receipts
+    must say (two ahead, one window open)."""
+    desk = Desk(make_config(sample_toml, hours=None, policy={"demo_speed": speed}))
+    desk.login(1, "s001")
+    for _ in range(5):
+        desk.issue(matter="qysl")
+        desk.call(1)
+        desk(c.Start(window=1))
+        desk(c.Finish(window=1), step=20)
+    desk.issue(matter="qysl")
+    desk.issue(matter="qysl")
+    reply = desk(c.Issue(zone="shangshi", matter="qysl"))["ticket"]
+    assert reply["ahead"] == 2 and reply["wait_minutes"] == minutes

@@ -142,13 +142,14 @@ def test_a_schema_1_file_is_migrated_with_what_it_held(open_config, tmp_path: Pa
     hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="r-1"), at())
     hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-2", request_id="r-1"), at(second=1))
     hall.store.conn.executescript(  # back to what version 1 wrote
+        "DROP INDEX idx_cards_open;"
         "DROP INDEX idx_events_ticket; ALTER TABLE events DROP COLUMN ticket;"
         "DROP INDEX idx_requests_at; ALTER TABLE tickets DROP COLUMN issued_by;"
         "PRAGMA user_version=1;"
     )
     hall.close()
     hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at(second=2))
-    assert hall.store.version == SCHEMA_VERSION == 2
+    assert hall.store.version == SCHEMA_VERSION == 3
     assert hall.store.conn.execute(
         "SELECT type, ticket FROM events WHERE ticket IS NOT NULL ORDER BY seq"
     ).fetchall() == [("issued", "20261124-A001"), ("issued", "20261124-A002")]
@@ -285,3 +286,26 @@ def test_rows_and_copies_share_no_lists(hall):
     assert case.row()["trips"] == 1 and case.row()["tickets"] is not case.tickets
     window = hall.state.windows[1]
     assert window.copy().suspended is not window.suspended
+
+
+def test_a_visit_served_across_midnight_is_rated_after_a_restart(open_config, tmp_path: Path):
+    """Yesterday's ticket finished after the hall's midnight is the window's last finished:
+    a restart must still find it to take the citizen's rating (the live state loads the
+    tickets the windows point at, whatever their day)."""
+    db = tmp_path / "hall.db"
+    hall = Hall(open_config, db, clock=lambda: at(hour=23))
+    window = Origin("caller-1")
+    hall.handle(c.Login(window=1, staff="s001"), window, at(hour=23))
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1"), at(hour=23, minute=10))
+    hall.handle(c.CallNext(window=1), window, at(hour=23, minute=20))
+    hall.handle(c.Start(window=1), window, at(hour=23, minute=21))
+    hall.handle(c.Issue(zone="gongan"), Origin("kiosk-1"), at(day=25, minute=5))  # a new day
+    hall.handle(c.Finish(window=1), window, at(day=25, hour=0, minute=10))
+    hall.close()
+    hall = Hall(open_config, db, clock=lambda: at(day=25, hour=0, minute=11))
+    hall.handle(c.Evaluate(window=1, level=5), window, at(day=25, hour=0, minute=11))
+    (rating,) = hall.store.conn.execute(
+        "SELECT rating FROM tickets WHERE id = '20261124-A001'"
+    ).fetchone()
+    assert rating == 5
+    hall.close()

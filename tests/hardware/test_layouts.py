@@ -37,6 +37,39 @@ def assert_clean(receipt) -> None:
 
 
 @pytest.mark.parametrize("width", [58, 80])
+def test_an_appointment_ticket_prints_its_time_and_matter(ticket, width):
+    booked = ticket.issued_at.replace(hour=10, minute=30, second=0)
+    slip = dataclasses.replace(ticket, kind="appointment", appointment_at=booked)
+    r = only_receipt(ticket_bytes(slip, PrintSettings(width=width)))
+    assert_clean(r)
+    text = "".join(r.lines)
+    wanted = ("办理事项：企业设立登记", "A001", "预约", "预约时间：10:30", "请在预约时间前到达")
+    for expected in wanted:
+        assert expected in text, (expected, r.lines)
+    # called at its time, not in turn: no place in the queue, no estimated wait
+    assert "前面还有" not in text and "预计等候" not in text
+    english = only_receipt(ticket_bytes(slip, PrintSettings(width=width), lang="en"))
+    assert "Appointment at 10:30" in "".join(english.lines)
+
+
+def test_a_slip_from_the_hubs_ticket_view_keeps_the_appointment():
+    from datetime import timedelta, timezone
+
+    cst = timezone(timedelta(hours=8))
+    issued = datetime(2026, 11, 22, 9, 0, tzinfo=cst).timestamp()
+    view = {
+        "label": "B007", "kind": "appointment", "zone_name": "不动产登记",
+        "matter_name": "不动产转移登记", "ahead": 0, "wait_minutes": 0, "issued_at": issued,
+        "appointment_at": issued + 5400, "status_url": "http://h/t/X",
+    }  # fmt: skip
+    slip = TicketSlip.from_ticket(view, "余姚市行政服务中心", cst)
+    assert slip.appointment_at == datetime(2026, 11, 22, 10, 30, tzinfo=cst)
+    assert slip.matter == "不动产转移登记" and slip.number == "B007"
+    walk_in = TicketSlip.from_ticket({**view, "kind": "normal", "appointment_at": None}, "h", cst)
+    assert walk_in.appointment_at is None and walk_in.kind == "normal"
+
+
+@pytest.mark.parametrize("width", [58, 80])
 def test_ticket_decodes_to_the_expected_chinese(ticket, width):
     data = ticket_bytes(ticket, PrintSettings(width=width))
     r = only_receipt(data)

@@ -32,7 +32,7 @@ def caller_config(
         token=files.tokens[f"caller-{window}"],
         window=window,
         printer=printer,
-        tips={"qysl": ("请带齐补正材料原件", "全体股东签字的章程"), "default": ("请携带本卡",)},
+        tips={"default": ("请携带本卡",)},  # the window's own, after the hall's for the matter
         evaluator=EvaluatorConfig(
             enabled=evaluator,
             timeout=kw.pop("timeout", 30),

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 
 from caller.app import build
 from caller.dialogs import FinishDialog
-from caller.rating import ASKING, IDLE, THANKS
+from caller.rating import ASKING, IDLE, REASONS, THANKS
 from hardware.virtual_printer import VirtualPrinterServer
 
 
@@ -32,12 +32,17 @@ def open_finish(qtbot: Any, bar: Any) -> FinishDialog:
     return dialog
 
 
-def issue_card(qtbot: Any, bar: Any, extra: str = "") -> FinishDialog:
+def issue_card(qtbot: Any, bar: Any, extra: str = "", untick: str = "") -> FinishDialog:
     """办结 → 需再次前来 → (tips) → 发卡并办结; returns when the finish is on the bar."""
     dialog = open_finish(qtbot, bar)
     assert dialog.card.isHidden()  # asked once, quickly: the card part only when wanted
     click(qtbot, dialog.again_button)
     assert not dialog.card.isHidden()
+    if untick:
+        (box,) = [b for b in dialog.tips if b.text() == untick]
+        assert box.isChecked()  # every offered tip starts ticked
+        click(qtbot, box)
+        assert not box.isChecked()
     if extra:
         dialog.free.insert(extra)
     with qtbot.waitSignal(bar.shown, timeout=8000, check_params_cb=lambda a: a == "finish"):
@@ -58,8 +63,14 @@ def test_a_card_printed_decoded_and_scanned_back(
     qtbot.waitUntil(lambda: bool(bar.model.waiting))
     press_and_wait(qtbot, bar, "call_next")
     press_and_wait(qtbot, bar, "start")
-    dialog = issue_card(qtbot, bar, extra="请加盖公章")
-    assert dialog.selected_tips() == ["请带齐补正材料原件", "全体股东签字的章程", "请加盖公章"]
+    dialog = issue_card(qtbot, bar, extra="请加盖公章", untick="名称自主申报结果请打印后一并带来")
+    # the hall's tips for 企业设立登记, then the window's own, then the clerk's free text
+    assert dialog.selected_tips() == [
+        "请带齐补正材料原件",
+        "公司章程须全体股东签字",
+        "请携带本卡",
+        "请加盖公章",
+    ]
     assert bar.ticket.text() == "—" and bar.message.text().startswith(f"{ticket['label']}号已办结")
     assert printer.printer.wait_for(1, timeout=10)
     receipt = printer.printer.receipts[0]
@@ -69,10 +80,12 @@ def test_a_card_printed_decoded_and_scanned_back(
         "0574-62711001",
         "3",
         "请带齐补正材料原件",
-        "全体股东签字的章程",
+        "公司章程须全体股东签字",
+        "请携带本卡",
         "请加盖公章",
     ):
         assert part in text, (part, text)
+    assert "名称自主申报" not in text  # unticked: not printed
     qtbot.waitUntil(lambda: bar.message.text().startswith("续办服务卡已打印"))
     card_label = bar.message.text().split("：")[-1]
     ((code, number),) = db_rows(hall_server, "SELECT code, number FROM cards")
@@ -198,8 +211,11 @@ def test_a_standalone_evaluator_and_a_rating_given_elsewhere(
         click(qtbot, dialog.done_button)
     qtbot.waitUntil(lambda: screen.state == ASKING)
     kiosk.admin("evaluate", window=3, level=5)  # the hardware evaluator was quicker
+    qtbot.waitUntil(lambda: bool(screen.reason_buttons))
+    click(qtbot, screen.levels[2])  # 不满意: its reasons first
+    click(qtbot, screen.reason_buttons["等候时间长"])
     with qtbot.waitSignal(screen.hub.failed, timeout=8000):
-        click(qtbot, screen.levels[2])
+        click(qtbot, screen.submit_button)
     qtbot.waitUntil(lambda: screen.state == THANKS)
     rows = db_rows(hall_server, "SELECT rating FROM tickets WHERE status = 'done'")
     assert rows == [(5,)]
@@ -226,3 +242,151 @@ def test_english_and_a_staff_photo(
     )
     assert screen.idle_photo.pixmap().height() == 160
     assert "Served by" in screen.idle_staff.text()
+
+
+def test_a_poor_rating_with_reasons_and_a_good_one_without(
+    callers: Callers, kiosk: Kiosk, hall_server: ServerProcess, qtbot: Any
+) -> None:
+    """不满意 / 非常不满意: the hall's reasons offered, two ticked, 提交 — the ``rated`` event in
+    the database carries them; 非常满意 offers none; 重新选择 and 跳过."""
+    import json
+
+    app = callers(3, evaluator=True)
+    bar, screen = app.bar, app.evaluator
+    assert bar is not None and screen is not None
+    login(qtbot, bar, "s001")
+    labels = kiosk.issue_many(3)
+    qtbot.waitUntil(lambda: len(bar.model.waiting) == 3)
+    qtbot.waitUntil(lambda: len(screen.reason_buttons) == 6)  # the hall config's list
+
+    def finish_one() -> None:
+        press_and_wait(qtbot, bar, "call_next")
+        dialog = open_finish(qtbot, bar)
+        with qtbot.waitSignal(bar.shown, timeout=8000):
+            click(qtbot, dialog.done_button)
+        qtbot.waitUntil(lambda: screen.state == ASKING)
+
+    def rated(label: str) -> dict[str, Any]:
+        (payload,) = db_rows(
+            hall_server,
+            "SELECT e.payload FROM events e JOIN tickets t ON t.id = e.ticket "
+            "WHERE e.type = 'rated' AND t.label = ?",
+            label,
+        )[0]
+        return json.loads(payload)
+
+    # 1. 非常不满意 → the reasons page; 重新选择 goes back; then 非常不满意 again, two reasons
+    finish_one()
+    click(qtbot, screen.levels[1])
+    assert screen.state == REASONS and screen.stack.currentWidget() is screen.reasons_page
+    assert screen.sent == []
+    assert "非常不满意" in screen.reasons_level.text()
+    assert [b.text() for b in screen.reason_buttons.values()][:2] == ["等候时间长", "服务态度不好"]
+    for button in screen.reason_buttons.values():
+        assert not button.isChecked() and button.focusPolicy() == Qt.FocusPolicy.NoFocus
+    click(qtbot, screen.reason_buttons["办事效率低"])
+    click(qtbot, screen.back_button)
+    assert screen.state == ASKING and screen.sent == []
+    click(qtbot, screen.levels[1])
+    assert not screen.reason_buttons["办事效率低"].isChecked()  # a fresh choice
+    click(qtbot, screen.reason_buttons["需要多次跑动"])
+    click(qtbot, screen.reason_buttons["等候时间长"])
+    ticked = screen.reason_buttons["等候时间长"]
+    assert ticked.isChecked() and ticked.text() == "✓ 等候时间长"  # marked, not by colour alone
+    qtbot.keyClick(screen, Qt.Key.Key_Return)  # keys submit nothing
+    assert screen.sent == []
+    with qtbot.waitSignal(screen.hub.replied, timeout=8000):
+        click(qtbot, screen.submit_button)
+    click(qtbot, screen.submit_button)  # once
+    assert screen.sent == [
+        {
+            "ticket": bar.model.last_finished["id"],
+            "level": 1,
+            "reasons": ["等候时间长", "需要多次跑动"],
+        }
+    ]
+    qtbot.waitUntil(lambda: screen.state == THANKS)
+    assert rated(labels[0])["level"] == 1
+    assert rated(labels[0])["reasons"] == ["等候时间长", "需要多次跑动"]
+    qtbot.waitUntil(lambda: screen.state == IDLE, timeout=5000)
+
+    # 2. 非常满意: sent at once, no reasons offered
+    finish_one()
+    with qtbot.waitSignal(screen.hub.replied, timeout=8000):
+        click(qtbot, screen.levels[5])
+    assert screen.stack.currentWidget() is not screen.reasons_page
+    assert screen.sent[-1] == {"ticket": bar.model.last_finished["id"], "level": 5}
+    qtbot.waitUntil(lambda: screen.state == THANKS)
+    assert rated(labels[1])["reasons"] == []
+    qtbot.waitUntil(lambda: screen.state == IDLE, timeout=5000)
+
+    # 3. 不满意, then 跳过: the level alone
+    finish_one()
+    click(qtbot, screen.levels[2])
+    click(qtbot, screen.reason_buttons["服务态度不好"])
+    with qtbot.waitSignal(screen.hub.replied, timeout=8000):
+        click(qtbot, screen.skip_button)
+    assert screen.sent[-1] == {"ticket": bar.model.last_finished["id"], "level": 2}
+    qtbot.waitUntil(lambda: screen.state == THANKS)  # the evaluate's reply (not the hall's)
+    assert rated(labels[2])["level"] == 2 and rated(labels[2])["reasons"] == []
+    assert db_rows(hall_server, "SELECT label, rating FROM tickets ORDER BY label") == [
+        (labels[0], 1),
+        (labels[1], 5),
+        (labels[2], 2),
+    ]
+
+
+def test_reasons_the_hall_dropped_meanwhile_keep_the_rating(tmp_path: Any, qtbot: Any) -> None:
+    """The hall's list changes (a reload) while a citizen ticks a reason it no longer has: the
+    server refuses the reasons, the evaluator sends the level alone — the rating is not lost."""
+    import json
+
+    from hub.conftest import _write
+
+    files = _write(tmp_path / "hall")
+    server = ServerProcess(files, tmp_path / "hall.db").start()
+    made = Callers(files, server, qtbot)
+    try:
+        kiosk = Kiosk(files, server.url)
+        app = made(3, evaluator=True)
+        bar, screen = app.bar, app.evaluator
+        assert bar is not None and screen is not None
+        login(qtbot, bar, "s001")
+        (label,) = kiosk.issue_many(1)
+        qtbot.waitUntil(lambda: len(bar.model.waiting) == 1)
+        press_and_wait(qtbot, bar, "call_next")
+        dialog = open_finish(qtbot, bar)
+        with qtbot.waitSignal(bar.shown, timeout=8000):
+            click(qtbot, dialog.done_button)
+        qtbot.waitUntil(lambda: screen.state == ASKING and len(screen.reason_buttons) == 6)
+        click(qtbot, screen.levels[1])
+        click(qtbot, screen.reason_buttons["等候时间长"])
+        text = files.config_path.read_text(encoding="utf-8")
+        files.config_path.write_text(
+            text.replace('rating_reasons = ["等候时间长", ', "rating_reasons = ["), encoding="utf-8"
+        )
+        assert kiosk.admin("reload")["reloaded"]
+        with qtbot.waitSignal(screen.hub.replied, timeout=8000):
+            click(qtbot, screen.submit_button)
+        qtbot.waitUntil(lambda: screen.state == THANKS)
+        tid = bar.model.last_finished["id"]
+        assert screen.sent == [
+            {"ticket": tid, "level": 1, "reasons": ["等候时间长"]},
+            {"ticket": tid, "level": 1},
+        ]
+        ((payload,),) = db_rows(server, "SELECT payload FROM events WHERE type = 'rated'")
+        assert json.loads(payload)["level"] == 1 and json.loads(payload)["reasons"] == []
+        assert db_rows(server, "SELECT rating FROM tickets WHERE label = ?", label) == [(1,)]
+        # the next question offers the hall's new list
+        qtbot.waitUntil(lambda: screen.state == IDLE, timeout=5000)
+        kiosk.issue_many(1)
+        qtbot.waitUntil(lambda: len(bar.model.waiting) == 1)
+        press_and_wait(qtbot, bar, "call_next")
+        dialog = open_finish(qtbot, bar)
+        with qtbot.waitSignal(bar.shown, timeout=8000):
+            click(qtbot, dialog.done_button)
+        qtbot.waitUntil(lambda: len(screen.reason_buttons) == 5)
+        assert "等候时间长" not in screen.reason_buttons
+    finally:
+        made.close()
+        server.kill()

@@ -23,7 +23,7 @@ from caller.core import (
     outcome,
     state_line,
 )
-from caller.rating import ASKING, IDLE, SENDING, THANKS, RatingFlow
+from caller.rating import ASKING, IDLE, REASONS, SENDING, THANKS, RatingFlow
 from shared.config import ConfigError
 
 
@@ -275,6 +275,85 @@ def test_rating_flow_timeout_sends_nothing() -> None:
     assert flow.card is None  # another case's card is not shown to this citizen
 
 
+def test_rating_flow_reasons_after_a_poor_level() -> None:
+    reasons = ("等候时间长", "服务态度不好", "办事效率低")
+    flow = RatingFlow(reasons=reasons)
+    flow.finished({"id": "d-A001"})
+    assert flow.choose(3) == {"ticket": "d-A001", "level": 3}  # 基本满意: no reasons asked
+    flow.replied()
+    flow.thanked()
+    flow.finished({"id": "d-A002"})
+    assert flow.choose(1) is None and flow.state == REASONS and flow.level == 1
+    assert flow.choose(5) is None  # the levels are not pressed meanwhile
+    assert flow.toggle("办事效率低") and flow.toggle("等候时间长")
+    assert not flow.toggle("不在列表") and flow.picked == ["等候时间长", "办事效率低"]
+    assert not flow.toggle("办事效率低")  # untick
+    flow.back()  # 重新选择: the levels again, nothing ticked, nothing sent
+    assert flow.state == ASKING and flow.level is None and flow.picked == []
+    assert flow.choose(2) is None and flow.toggle("服务态度不好")
+    sent = flow.submit()
+    assert sent == {"ticket": "d-A002", "level": 2, "reasons": ["服务态度不好"]}
+    assert flow.submit() is None and flow.skip() is None  # once
+    # the server did not take the reasons (the hall's list changed): the level alone, once
+    assert flow.reasons_refused() == {"ticket": "d-A002", "level": 2}
+    assert flow.reasons_refused() is None
+    flow.replied()
+    assert flow.state == THANKS
+    flow.thanked()
+    flow.finished({"id": "d-A003"})
+    flow.choose(1)
+    assert flow.skip() == {"ticket": "d-A003", "level": 1}  # 跳过
+    flow.replied()
+    flow.thanked()
+    flow.finished({"id": "d-A004"})
+    flow.choose(2)
+    flow.toggle("等候时间长")
+    # the citizen walks away on the reasons: the level pressed is theirs, sent as ticked
+    assert flow.expired() == {"ticket": "d-A004", "level": 2, "reasons": ["等候时间长"]}
+    assert flow.state == SENDING
+    # a hall with no reasons: a 差评 is sent at once
+    plain = RatingFlow()
+    plain.finished({"id": "d-A005"})
+    assert plain.choose(1) == {"ticket": "d-A005", "level": 1}
+
+
+# --- the card's tips --------------------------------------------------------------------------
+HALL = {
+    "zones": [
+        {"id": "shangshi", "matters": [{"id": "qysl", "tips": ["请带齐补正材料原件", "盖章"]}]},
+        {"id": "budongchan", "matters": [{"id": "qysl", "tips": ["另一服务区的"]}]},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("local", "zone", "matter", "offered"),
+    [
+        ({}, "shangshi", "qysl", ["请带齐补正材料原件", "盖章"]),
+        ({}, "budongchan", "qysl", ["另一服务区的"]),  # a matter id is the zone's own
+        ({}, "shangshi", "qybg", []),  # a matter without tips
+        ({}, "shangshi", None, []),
+        (
+            {"default": ("请携带本卡",)},
+            "shangshi",
+            "qysl",
+            ["请带齐补正材料原件", "盖章", "请携带本卡"],
+        ),
+        ({"default": ("请携带本卡",)}, "shangshi", "qybg", ["请携带本卡"]),
+        (  # the window's own list for the matter replaces its default; a tip the hall has: once
+            {"qysl": ("盖章", "本窗口15点后只办续办"), "default": ("请携带本卡",)},
+            "shangshi",
+            "qysl",
+            ["请带齐补正材料原件", "盖章", "本窗口15点后只办续办"],
+        ),
+    ],
+)
+def test_card_tips_the_halls_then_the_windows(
+    local: dict[str, tuple[str, ...]], zone: str, matter: str | None, offered: list[str]
+) -> None:
+    assert card_tips(HALL, local, zone, matter) == offered
+
+
 # --- configuration ---------------------------------------------------------------------------
 def test_the_sample_config_reads(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import tomllib
@@ -283,8 +362,7 @@ def test_the_sample_config_reads(tmp_path: Any, monkeypatch: pytest.MonkeyPatch)
     config = parse_caller_config(tomllib.loads(sample_config(3)), base=tmp_path)
     assert config.window == 3 and config.device == "caller-3" and config.token == "tok"
     assert config.keys["call_next"] == "F1" and "午休" in config.pause_reasons
-    assert card_tips(config.tips, "qysl")[0] == "请带齐补正材料原件"
-    assert card_tips(config.tips, "nothing") == list(config.tips["default"])
+    assert card_tips({}, config.tips, "shangshi", "qysl") == list(config.tips["default"])
     assert config.evaluator.enabled and config.evaluator.timeout == 30
 
 
