@@ -165,7 +165,7 @@ def issued_zone(row: Sequence[Any], events: Iterable[Event]) -> str:
     """The zone a ticket was issued for (its ``issued`` event; the row has the last one)."""
     for e in events:
         if e.type == "issued":
-            return str(e.data["ticket"]["zone"])
+            return str(e.data["ticket"].get("zone", row[I_ZONE]))
     return str(row[I_ZONE])
 
 

@@ -290,3 +290,29 @@ def test_bad_ratings_show_their_reasons(day_db, capsys, tmp_path: Path):
     assert row["Reasons"] == "" and row["Ticket"] == "A002"
     code, out, _ = run(capsys, "day", "2026-11-24", "--db", str(db), "--format", "json")
     assert json.loads(out)["bad_ratings"][0]["reasons"] == []
+
+
+def test_reasons_given_at_the_evaluator_reach_the_report(tmp_path: Path, capsys):
+    """The engine keeps a 差评's reasons in its ``rated`` event; the report lists them."""
+    from reportday import hall_files, t
+
+    from server.hall import Origin
+
+    _, config = hall_files(tmp_path)
+    hall = Hall(config, tmp_path / "hall.db", synchronous="OFF")
+    try:
+        admin = Origin("admin")
+        hall.handle(c.Login(window=1, staff="s001"), admin, t(9))
+        hall.handle(c.Issue(zone="shangshi"), admin, t(9, 1))
+        hall.handle(c.CallNext(window=1), admin, t(9, 5))
+        hall.handle(c.Finish(window=1), admin, t(9, 20))
+        reasons = ("等候时间长", "服务态度不好")
+        hall.handle(c.Evaluate(window=1, level=1, reasons=reasons), admin, t(9, 21))
+    finally:
+        hall.close()
+    code, out, err = run(
+        capsys, "day", "2026-11-24", "--db", str(tmp_path / "hall.db"), "--format", "json"
+    )
+    assert code == 0, err
+    (bad,) = json.loads(out)["bad_ratings"]
+    assert bad["reasons"] == ["等候时间长", "服务态度不好"] and bad["label"] == "A001"
