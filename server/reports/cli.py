@@ -12,10 +12,9 @@ from pathlib import Path
 from shared.config import ConfigError, HallConfig, load_config
 from shared.texts import t
 
-from . import periods, seed, source, tables
-from .cache import DayCache
+from . import periods
 from .errors import ReportError
-from .figures import GROUPINGS, build
+from .periods import GROUPINGS
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -104,6 +103,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, config: HallConfig) -> int:
+    # the reading and the figures (NumPy, SQLite) only for a report, not for `onetrip --help`
+    from . import source, tables
+    from .cache import DayCache
+    from .figures import build
+
     now = time.time()
     today = (
         periods.parse_day(args.today, date.today())
@@ -155,6 +159,8 @@ def _report(args: argparse.Namespace, config: HallConfig) -> int:
 
 
 def _seed(args, config, conn, first: date, last: date) -> int:  # type: ignore[no-untyped-def]
+    from . import seed
+
     by = args.by if args.by in ("zone", "window") else "zone"
     month = seed.read_counts(conn, first, last, config.tz, by)
     year = seed.read_counts(conn, *periods.year_to_date(last), config.tz, by)

@@ -27,7 +27,6 @@ from shared.hours import Hours
 from .facts import NONE, OPEN, DayFacts
 from .source import PeriodData
 
-GROUPINGS = ("zone", "matter", "window", "staff")
 SATISFIED = (5, 4, 3)  # 非常满意, 满意, 基本满意; 2 and 1 are 差评
 
 

@@ -26,8 +26,9 @@ from shared.texts import TEXTS, t
 from . import periods, source
 from .cache import DayCache
 from .errors import ReportError
-from .figures import GROUPINGS, build
+from .figures import build
 from .monitor import Pauses, monitor_view
+from .periods import GROUPINGS
 from .tables import cell_text, heading, sheet
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ import orjson
 from shared.config import HallConfig
 from shared.texts import t
 
-from .figures import GROUPINGS, Group, Report
+from .figures import Group, Report
+from .periods import GROUPINGS
 
 COUNT, SECONDS, SHARE = "count", "seconds", "share"
 

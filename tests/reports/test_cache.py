@@ -14,7 +14,8 @@ from server.hall import Hall, Origin
 from server.reports import cache as cache_module
 from server.reports import source, tables
 from server.reports.cache import DayCache
-from server.reports.figures import GROUPINGS, build
+from server.reports.figures import build
+from server.reports.periods import GROUPINGS
 from shared import commands as c
 
 D24, D28 = date(2026, 11, 24), date(2026, 11, 28)
