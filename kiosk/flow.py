@@ -180,6 +180,7 @@ class KioskFlow:
         self.connected = False
         self.printer: PrinterStatus | None = None  # None: not asked yet
         self.paper_acknowledged = False
+        self.reported: str | None = None  # the printer state the hub was last told
         self.zone: str | None = None
         self.matter: Matter | None = None
         self.page = 0
@@ -531,14 +532,27 @@ class KioskFlow:
         if status.paper != "near_end":
             self.paper_acknowledged = False
         self.printer = status
-        return []
+        return self._report_printer()
+
+    def _report_printer(self, *, again: bool = False) -> list[Effect]:
+        """Tell the hub the printer's state when it changed (a kiosk it has not heard of is
+        fine to it), for the hall monitor's alarm; ``again`` after a reconnect: a trouble is
+        told again (a hub that restarted has forgotten it)."""
+        state = printer_state(self.printer) if self.printer is not None else None
+        if state is None or not self.connected:
+            return []
+        if state == (self.reported or "ok") and not (again and state != "ok"):
+            return []
+        self.reported = state
+        return [Send(self.new_id(), "device_status", {"printer": state})]
 
     def connection(self, up: bool, now: float) -> list[Effect]:
         self.connected = up
         if not up:
             return []
         # Requests given up on during the outage: the same ids again, to learn their fate.
-        return [Send(rid, op, fields) for rid, (op, fields) in self.orphans.items()]
+        resent = [Send(rid, op, fields) for rid, (op, fields) in self.orphans.items()]
+        return resent + self._report_printer(again=True)
 
     def tick(self, now: float) -> list[Effect]:
         """Time passes: results go home after their pause, choosing screens after the idle
@@ -757,6 +771,20 @@ def _print_failure(reason: str | None) -> Message:
             lang: t(f"print.fail.{reason or 'error'}", lang, detail="") for lang in ("zh_CN", "en")
         }
     )
+
+
+def printer_state(status: PrinterStatus) -> str | None:
+    """What the hub is told of a printer (``shared.protocol.PRINTER_STATES``); None when the
+    connection cannot read its status (a file or a Windows spooler): nothing to tell."""
+    if status.reason == "paper_out":
+        return "paper_out"
+    if status.reason == "offline":
+        return "offline"
+    if status.reason is not None:
+        return "error"  # the cover open, or a fault
+    if status.online is None:
+        return None
+    return "paper_low" if status.paper == "near_end" else "ok"
 
 
 def _status_reason(reason: str | None) -> str:

@@ -21,6 +21,7 @@ apps run offscreen in this process (the RSS part: each in its own, as in the dem
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import shutil
@@ -175,7 +176,7 @@ def path(stage: Any, rounds: int) -> None:
 
         def request(op: str, **fields: Any) -> str:
             marks.setdefault(f"{name}_{op}", now_ms())
-            return send(op, **fields)
+            return str(send(op, **fields))
 
         hub.request = request
 
@@ -192,9 +193,7 @@ def path(stage: Any, rounds: int) -> None:
             marks.setdefault(f"push_{payload['call']['ticket_id']}", now_ms())
 
     board.client._incoming.connect(pushed, Qt.ConnectionType.DirectConnection)
-    board.widget.number.painted.connect(  # type: ignore[union-attr]
-        lambda text: painted.setdefault(text, now_ms())
-    )
+    board.widget.number.painted.connect(lambda text: painted.setdefault(text, now_ms()))
 
     def wait(check: Callable[[], Any], timeout: float = 20.0, must: bool = True) -> bool:
         deadline = time.monotonic() + timeout
@@ -239,13 +238,13 @@ def path(stage: Any, rounds: int) -> None:
             click(window.page)
 
             tid, label = str(ticket["id"]), str(ticket["label"])
-            wait(lambda tid=tid: any(t.get("id") == tid for t in bar.model.waiting))
+            wait(functools.partial(_listed, bar, tid))
             wait(lambda: "call_next" in bar.enabled)
             pressed = now_ms()
             click(bar.buttons["call_next"])
             # another window's call may come before the board paints this one (the number
             # shows the newest call): such a round is counted, not timed
-            if wait(lambda label=label: label in painted, 5, must=False):
+            if wait(functools.partial(painted.__contains__, label), 5, must=False):
                 call_ms.append(painted[label] - pressed)
                 call_hub.append(marks[f"push_{ticket['id']}"] - marks["bar_call_next"])
             else:
@@ -275,6 +274,11 @@ def path(stage: Any, rounds: int) -> None:
     emit("call_hub_p95", percentile(call_hub, 95), "ms")
     call_apps = [a - b for a, b in zip(call_ms, call_hub, strict=True)]
     emit("call_apps_p95", percentile(call_apps, 95), "ms")
+
+
+def _listed(bar: Any, tid: str) -> bool:
+    """The caller bar's waiting list shows ticket ``tid``."""
+    return any(t.get("id") == tid for t in bar.model.waiting)
 
 
 def stage_pin() -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from . import commands as c
 from . import jsoncodec
@@ -126,11 +126,24 @@ class Reload(ReadOp):
     op: ClassVar[str] = "reload"
 
 
+PrinterState = Literal["ok", "paper_low", "paper_out", "offline", "error"]
+PRINTER_STATES: tuple[str, ...] = ("ok", "paper_low", "paper_out", "offline", "error")
+
+
+@dataclass(frozen=True)
+class DeviceStatus(ReadOp):
+    """A kiosk tells the hub its printer's state when it changes (and on each connect); the
+    hub keeps the last one in memory and pushes it to the admins (the hall monitor)."""
+
+    op: ClassVar[str] = "device_status"
+    printer: PrinterState
+
+
 READ_OPS: dict[str, type[ReadOp]] = {
     cls.op: cls
     for cls in (
         Auth, Hello, Ping, Subscribe, Unsubscribe, Snapshot, TicketStatus, Waiting, Notice,
-        Unlock, Reload,
+        Unlock, Reload, DeviceStatus,
     )
 }  # fmt: skip
 
@@ -173,6 +186,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notice": frozenset({"admin"}),
     "unlock": frozenset({"admin"}),
     "reload": frozenset({"admin"}),
+    "device_status": frozenset({"kiosk"}),
     # kiosk
     "issue": frozenset({"kiosk", "admin"}),
     "void": frozenset({"kiosk", "admin"}),
@@ -250,6 +264,7 @@ class Events:
     STATUS = "status"  # a ticket's place in the queue (ticket:<code> topic)
     NOTICE = "notice"  # an announcement for the boards
     DAY = "day"  # the hall opened a new day: take a new snapshot
+    DEVICE = "device"  # a device's reported state (a kiosk's printer): to admins only
 
 
 # --- envelope -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from shared import commands as c
 from shared.domain import FINAL, POOR_LEVELS, RATING_LEVELS, Kind, Status, WindowStatus
@@ -23,6 +23,7 @@ from .queue import choose_next, order_key, present_staff
 from .state import Card, HallState, Ticket, Window
 
 Rule = Callable[[HallState, HallConfig, Any, float], list[e.Event]]
+_R = TypeVar("_R", bound=Rule)  # a rule keeps its own signature (redeem takes one more)
 RULES: dict[type[c.Command], Rule] = {}
 # A closed card by number, from wherever the history is kept (the hall's store): closed cards
 # leave the live state, and one redeemed years later must still say closed or expired.
@@ -34,8 +35,8 @@ def no_past_card(number: int) -> Card | None:
     return None
 
 
-def rule(command: type[c.Command]) -> Callable[[Rule], Rule]:
-    def register(fn: Rule) -> Rule:
+def rule(command: type[c.Command]) -> Callable[[_R], _R]:
+    def register(fn: _R) -> _R:
         RULES[command] = fn
         return fn
 

@@ -48,7 +48,7 @@ def _peer(conn: ServerConnection) -> tuple[str, int | None]:
 
 
 # Reads that look at nothing a batch in flight could change.
-_STATELESS = (p.Ping, p.Auth, p.Notice, p.Unsubscribe)
+_STATELESS = (p.Ping, p.Auth, p.Notice, p.Unsubscribe, p.DeviceStatus)
 
 
 class Hub:
@@ -64,6 +64,7 @@ class Hub:
         self.lockout = policy.Lockout(self.limits.pin_failures, self.limits.lockout_seconds)
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
         self.notices: list[dict[str, Any]] = []
+        self.device_states: dict[str, dict[str, Any]] = {}  # device id -> its last status
         self.config_path: Path | None = None  # what `reload` reads (set by `onetrip server`)
         self.failures = FailureLog(log)  # wrong device tokens, one line a minute per host
         self.started = time.time()
@@ -196,6 +197,8 @@ class Hub:
             return adminops.unlock(self, op.staff)
         if isinstance(op, p.Reload):
             return adminops.reload(self, self.config_path)
+        if isinstance(op, p.DeviceStatus):
+            return self.device_status(session, op)
         raise Refused("unknown_op", op=op.op)  # pragma: no cover - every ReadOp is handled
 
     def _hello(self, session: Session) -> dict[str, Any]:
@@ -275,6 +278,19 @@ class Hub:
         tid = self.hall.state.by_code.get(code)
         ticket = self.hall.state.tickets.get(tid) if tid else None
         return ticket_status(self.config, self.hall.state, ticket) if ticket else None
+
+    # -- a device's own state (a kiosk's printer) ------------------------------------------------
+    def device_status(self, session: Session, op: p.DeviceStatus) -> dict[str, Any]:
+        """Kept in memory like notices (not an event: gone after a restart, when each kiosk
+        tells it again on connecting), and pushed to the admin connections (the monitor)."""
+        device = session.device
+        if device is None:  # pragma: no cover - the role table lets only kiosks send it
+            raise Refused("unauthenticated", op=op.op)
+        status = {"device": device.id, "printer": op.printer, "at": time.time()}
+        self.device_states[device.id] = status
+        admins = [s for s in self.fanout.sessions if s.role == "admin"]
+        self.fanout.send(admins, p.Events.DEVICE, self.fanout.seq, {"status": status})
+        return {"status": status}
 
     # -- notices ---------------------------------------------------------------------------------
     def active_notices(self) -> list[dict[str, Any]]:

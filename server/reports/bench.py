@@ -8,15 +8,15 @@ day after day, times shifted by whole days and ids re-dated (``20261124-A001`` â
 kept in a cache folder (not in the repository) and made again only when missing.
 
 Timed: ``onetrip report`` as a user runs it (a new process, so imports included): the month's
-report (bar 1 s), the year's (bar 10 s), the month's workbook with its charts (bar 3 s), and
-each one's peak memory.
+report (bar 1 s), the year's (bar 10 s), the month's workbook with its charts (bar 3 s), each
+uncached, cold (filling the cache of closed days) and warm, and their peak memory.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,16 +29,19 @@ import orjson
 
 from server.bench.hall import write_big_hall
 from server.hall import Hall, Origin
-from server.store import Store
+from server.store import SCHEMA_VERSION, Store
 from shared import commands as c
 from shared.config import load_config
 from shared.errors import Refused
 
+from .cache import DayCache
 from .source import local_midnight
 
 PER_DAY = 6500  # 31 days: 201,500 tickets; 270 days: 1,755,000
 TEMPLATE_DAY = date(2026, 11, 24)
 WINDOWS = 60
+FORMAT = "2"  # of the generated files: made again when it changes (or the schema does)
+LEFT_OVER = ("waiting", "called", "missed", "suspended")
 
 
 def cache_dir() -> Path:
@@ -163,7 +166,7 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
     cases = src.execute("SELECT * FROM cases").fetchall()
     ccols = [d[1] for d in src.execute("PRAGMA table_info(cases)")]
     events = src.execute(
-        "SELECT at, type, device, actor, request_id, payload FROM events"
+        "SELECT at, type, device, actor, request_id, payload, ticket FROM events"
     ).fetchall()
     src.close()
     for suffix in ("", "-wal", "-shm"):
@@ -174,7 +177,7 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("BEGIN")
     base = local_midnight(TEMPLATE_DAY, tz)
-    old_prefix, old_day = TEMPLATE_DAY.strftime("%Y%m%d-"), TEMPLATE_DAY.isoformat()
+    old_prefix = TEMPLATE_DAY.strftime("%Y%m%d-")
     ti = {name: i for i, name in enumerate(tcols)}
     times_t = [ti[n] for n in _TIMES if n in ti]
     ci = {name: i for i, name in enumerate(ccols)}
@@ -183,12 +186,20 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
     cmarks = ", ".join("?" for _ in ccols)
     names_t = ", ".join(f'"{n}"' for n in tcols)
     names_c = ", ".join(f'"{n}"' for n in ccols)
+    # As in a hall: the next day's opening expires what was left waiting (no-shows never
+    # re-queued, suspended tickets never called back), so that a past day is closed.
+    left = sorted(row[ti["id"]] for row in tickets if row[ti["status"]] in LEFT_OVER)
     for n, day in enumerate(days):
         dt = local_midnight(day, tz) - base
         prefix, iso = day.strftime("%Y%m%d-"), day.isoformat()
+        expired = (
+            [] if n == 0 else [i.replace(old_prefix, days[n - 1].strftime("%Y%m%d-")) for i in left]
+        )
         rows = []
         for row in tickets:
             r = list(row)
+            if n < len(days) - 1 and r[ti["status"]] in LEFT_OVER:
+                r[ti["status"]] = "expired"
             r[ti["id"]] = r[ti["id"]].replace(old_prefix, prefix)
             r[ti["case"]] = r[ti["case"]].replace(old_prefix, prefix)
             r[ti["day"]] = iso
@@ -210,7 +221,7 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
             rows.append(r)
         conn.executemany(f"INSERT INTO cases ({names_c}) VALUES ({cmarks})", rows)
         out = []
-        for at, kind, device, actor, rid, payload in events:
+        for at, kind, device, actor, rid, payload, ticket in events:
             seq += 1
             if kind in _SHIFTED:
                 data = orjson.loads(payload)
@@ -229,14 +240,20 @@ def build_file(template: Path, target: Path, days: list[date], tz: Any) -> int:
                     data["key"] += dt
                 payload = orjson.dumps(data).decode()
             elif kind == "day_opened":
-                payload = payload.replace(old_day, iso)
+                data = orjson.loads(payload)
+                data["day"], data["expired"] = iso, expired
+                payload = orjson.dumps(data).decode()
             payload = payload.replace(old_prefix, prefix)
-            out.append((seq, at + dt, kind, device, actor, f"{rid}{n}" if rid else rid, payload))
+            if ticket is not None:
+                ticket = ticket.replace(old_prefix, prefix)
+            rid = f"{rid}{n}" if rid else rid
+            out.append((seq, at + dt, kind, device, actor, rid, payload, ticket))
         conn.executemany(
-            "INSERT INTO events (seq, at, type, device, actor, request_id, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (seq, at, type, device, actor, request_id, payload, ticket) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             out,
         )
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench_reports', ?)", (FORMAT,))
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -256,6 +273,20 @@ def year_days() -> list[date]:
     return days
 
 
+def _current(path: Path, template: bool) -> bool:
+    """The file is of this schema (and, unless the template, of this generator's format)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+            return False
+        row = conn.execute("SELECT value FROM meta WHERE key = 'bench_reports'").fetchone()
+        return template or (row is not None and row[0] == FORMAT)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def prepare(folder: Path, emit: Any, quick: bool) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "hall.toml").exists():
@@ -265,6 +296,10 @@ def prepare(folder: Path, emit: Any, quick: bool) -> tuple[Path, Path]:
     tag = "quick" if quick else "full"
     template = folder / f"template-{tag}.db"
     month, year = folder / f"month-{tag}.db", folder / f"year-{tag}.db"
+    for made in (template, month, year):  # files of an older schema are made again
+        if made.exists() and not _current(made, made is template):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{made}{suffix}").unlink(missing_ok=True)
     if not template.exists():
         began = time.perf_counter()
         made = simulate_day(folder, per_day)
@@ -283,23 +318,38 @@ def prepare(folder: Path, emit: Any, quick: bool) -> tuple[Path, Path]:
     return month, year
 
 
-def timed(args: list[str], config: Path) -> tuple[float, float]:
-    """Wall time and peak memory (MiB) of ``onetrip report ARGS`` in a new process."""
+def timed(args: list[str], config: Path, env: dict[str, str]) -> float:
+    """Wall time of ``onetrip report ARGS`` in a new process (imports included)."""
     began = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "onetrip.cli", "report", *args, "--config", str(config)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     took = time.perf_counter() - began
     if proc.returncode != 0:
         raise RuntimeError(f"report failed: {proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return took, peak
+    return took
+
+
+def peak(args: list[str], config: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Peak memory (MiB) of one report in a process of its own, and the report's own time
+    (the process started and ``onetrip``'s parts imported)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args, "--config", str(config)],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    memory, took = proc.stdout.split()
+    return float(memory), float(took)
 
 
 def run_bench(folder: Path, quick: bool, emit: Any) -> None:
+    """Each report three ways: ``uncached`` (``--no-cache``: every day read from the file),
+    ``cold`` (the first run, which fills the cache of closed days) and ``warm`` (the cache
+    filled: what a hall sees every time after the first). The cache's entries for the two
+    files are removed first."""
     cache = cache_dir()
     month, year = prepare(cache, emit, quick)
     config = cache / "hall.toml"
@@ -309,9 +359,15 @@ def run_bench(folder: Path, quick: bool, emit: Any) -> None:
             m = conn.execute("SELECT count(*) FROM events").fetchone()[0]
         emit("reports", f"{name}_tickets", n, "tickets")
         emit("reports", f"{name}_events", m, "events")
+    for db in (month, year):  # the report cache's entries for these files: cold again
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            entries = DayCache.for_db(conn, db)
+        if entries is not None:
+            shutil.rmtree(entries.folder, ignore_errors=True)
+    env = dict(os.environ)  # (not another $XDG_CACHE_HOME: matplotlib keeps its fonts there)
     runs = [
-        ("month_report", ["month", "2026-10", "--db", str(month), "--format", "json"]),
         ("month_report_table", ["month", "2026-10", "--db", str(month)]),
+        ("month_report", ["month", "2026-10", "--db", str(month), "--format", "json"]),
         ("month_seed_table", ["month", "2026-10", "--db", str(month), "--seed-table"]),
         ("year_report", ["range", "--from", "2026-01-01", "--to", "2026-12-31", "--db",
                          str(year), "--format", "json"]),
@@ -320,26 +376,31 @@ def run_bench(folder: Path, quick: bool, emit: Any) -> None:
                                     str(folder / "charts")]),
     ]  # fmt: skip
     for name, args in runs:
-        took, _ = timed([*args, "--today", "2026-12-31"], config)
-        # peak memory per run: ru_maxrss of children is the largest so far; run each alone
-        emit("reports", f"{name}_wall", took, "s")
+        args = [*args, "--today", "2026-12-31"]
+        emit("reports", f"{name}_wall_uncached", timed([*args, "--no-cache"], config, env), "s")
+        emit("reports", f"{name}_wall_cold", timed(args, config, env), "s")
+        emit("reports", f"{name}_wall_warm", timed(args, config, env), "s")
     for name, args in runs:
-        proc = subprocess.run(
-            [sys.executable, "-c", _MEASURE, *args, "--today", "2026-12-31", "--config",
-             str(config)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        emit("reports", f"{name}_peak_memory", float(proc.stdout.strip()), "MiB")
+        args = [*args, "--today", "2026-12-31"]
+        memory, took = peak(args, config, env)
+        emit("reports", f"{name}_peak_memory_warm", memory, "MiB")
+        emit("reports", f"{name}_in_process_warm", took, "s")
+        memory, took = peak([*args, "--no-cache"], config, env)
+        emit("reports", f"{name}_peak_memory_uncached", memory, "MiB")
+        emit("reports", f"{name}_in_process_uncached", took, "s")
 
 
-# One report in a process of its own, printing its peak memory (VmHWM, Linux; else ru_maxrss).
+# One report in a process of its own: its peak memory (ru_maxrss, Linux: KiB) and its time.
 _MEASURE = """
-import resource, sys, io, contextlib
-from onetrip.cli import main
+import resource, sys, io, contextlib, time
+from onetrip.cli import build_parser, main
+build_parser()  # every part imported: what follows is the report's own time
+began = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["report", *sys.argv[1:]])
+took = time.perf_counter() - began
 assert code == 0
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, took)
 """
 
 

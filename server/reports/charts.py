@@ -73,7 +73,7 @@ def arrivals(report: Report, config: HallConfig, path: Path, lang: str = "zh_CN"
 def waits(report: Report, config: HallConfig, path: Path, lang: str = "zh_CN") -> Path:
     fig, ax = _figure(t("report.chart.waits", lang), heading(report, lang, config))
     table = report.groups.get("zone", {})
-    keys = [k for k in config.zones if k in table and table[k].waits]
+    keys = [k for k in config.zones if k in table and len(table[k].waits)]
     names = [group_name(config, "zone", k, lang) for k in keys]
     x = range(len(keys))
     for offset, part, label in ((-0.2, "mean", "wait_mean"), (0.2, "p90", "wait_p90")):

@@ -12,9 +12,9 @@ from pathlib import Path
 from shared.config import ConfigError, HallConfig, load_config
 from shared.texts import t
 
-from . import periods, seed, source, tables
+from . import periods
 from .errors import ReportError
-from .figures import GROUPINGS, build
+from .periods import GROUPINGS
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -30,6 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     common.add_argument("--out", type=Path, help="write to this file (default: standard output)")
     common.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN")
     common.add_argument("--charts", type=Path, help="also write PNG charts into this folder")
+    common.add_argument(
+        "--bad-list",
+        action="store_true",
+        help="with --format csv: the 差评 list (reasons, 整改 state) instead of the figures",
+    )
+    common.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every day from the database (closed days are otherwise kept in a cache)",
+    )
     common.add_argument("--today", help=argparse.SUPPRESS)  # tests: the date taken as today
 
     p = sub.add_parser("report", help="reports: cases, waits, 好差评, 最多跑一次实现率 (Excel too)")
@@ -93,6 +103,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, config: HallConfig) -> int:
+    # the reading and the figures (NumPy, SQLite) only for a report, not for `onetrip --help`
+    from . import source, tables
+    from .cache import DayCache
+    from .figures import build
+
     now = time.time()
     today = (
         periods.parse_day(args.today, date.today())
@@ -106,12 +121,20 @@ def _report(args: argparse.Namespace, config: HallConfig) -> int:
     try:
         if getattr(args, "seed_table", False):
             return _seed(args, config, conn, first, last)
-        data = source.read_period(conn, first, last, config.tz, now)
+        groupings = GROUPINGS if args.format in ("xlsx", "json") else (args.by,)
+        data = source.read_period(
+            conn,
+            first,
+            last,
+            config.tz,
+            now,
+            cache=None if args.no_cache else DayCache.for_db(conn, args.db),
+            finishers=bool({"window", "staff"} & set(groupings)),
+        )
     finally:
         conn.close()
     if not data.tickets:
         raise ReportError("report.empty", first=first, last=last)
-    groupings = GROUPINGS if args.format in ("xlsx", "json") else (args.by,)
     report = build(data, config, groupings)
     if args.charts:
         from .charts import write_charts
@@ -125,6 +148,8 @@ def _report(args: argparse.Namespace, config: HallConfig) -> int:
         return 0
     if args.format == "json":
         text = tables.render_json(report, config, args.lang)
+    elif args.format == "csv" and args.bad_list:
+        text = tables.render_bad_csv(report, config, args.lang)
     elif args.format == "csv":
         text = tables.render_csv(report, config, args.by, args.lang)
     else:
@@ -134,6 +159,8 @@ def _report(args: argparse.Namespace, config: HallConfig) -> int:
 
 
 def _seed(args, config, conn, first: date, last: date) -> int:  # type: ignore[no-untyped-def]
+    from . import seed
+
     by = args.by if args.by in ("zone", "window") else "zone"
     month = seed.read_counts(conn, first, last, config.tz, by)
     year = seed.read_counts(conn, *periods.year_to_date(last), config.tz, by)

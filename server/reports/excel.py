@@ -17,7 +17,7 @@ from shared.config import HallConfig
 from shared.texts import t
 
 from .figures import Report
-from .tables import COUNT, SECONDS, SHARE, group_name, heading, sheet
+from .tables import BAD_KEYS, COUNT, SECONDS, SHARE, bad_row, group_name, heading, sheet
 
 DAY = 86400.0
 FONT = "Microsoft YaHei"
@@ -166,35 +166,17 @@ def _wait_chart(book: Workbook, ws: Worksheet, s: Any, grouping: str, lang: str)
 
 def _bad(book: Workbook, report: Report, config: HallConfig, f: _Formats, lang: str) -> None:
     ws = book.add_worksheet(t("report.sheet.bad", lang))
-    keys = (
-        "at",
-        "label",
-        "ticket",
-        "level",
-        "zone",
-        "window",
-        "staff",
-        "deadline",
-        "state",
-        "note",
-    )
-    for col, key in enumerate(keys):
+    for col, key in enumerate(BAD_KEYS):
         ws.write_string(0, col, t(f"report.bad.{key}", lang), f.head)
     ws.freeze_panes(1, 0)
     ws.set_column(0, 0, 17)
-    ws.set_column(1, 9, 14)
+    ws.set_column(1, len(BAD_KEYS) - 1, 14)
+    ws.set_column(BAD_KEYS.index("reasons"), BAD_KEYS.index("reasons"), 24)
     for i, b in enumerate(report.bad_ratings, start=1):
         when = datetime.fromtimestamp(b["at"], config.tz).replace(tzinfo=None)
         ws.write_datetime(i, 0, when, f.when)
-        ws.write_string(i, 1, b["label"], f.text)
-        ws.write_string(i, 2, b["ticket"], f.text)
-        ws.write_string(i, 3, t(f"rating.{b['level']}", lang), f.text)
-        ws.write_string(i, 4, group_name(config, "zone", b["zone"], lang), f.text)
-        ws.write_string(i, 5, group_name(config, "window", b["window"], lang), f.text)
-        ws.write_string(i, 6, group_name(config, "staff", b["staff"], lang), f.text)
-        ws.write_string(i, 7, b["deadline"], f.text)
-        ws.write_string(i, 8, t(f"report.rectify.{b['state']}", lang), f.text)
-        ws.write_string(i, 9, b["note"] or "", f.text)
+        for col, text in enumerate(bad_row(b, config, lang)[1:], start=1):
+            ws.write_string(i, col, text, f.text)
 
 
 def _hourly(book: Workbook, report: Report, config: HallConfig, f: _Formats, lang: str) -> None:

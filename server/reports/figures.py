@@ -14,39 +14,19 @@ Every figure is defined in ``docs/reports.md``; in short:
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from shared.config import HallConfig
 from shared.hours import Hours
 
-from .source import Event, PeriodData, local_midnight
+from .facts import NONE, OPEN, DayFacts
+from .source import PeriodData
 
-(
-    I_ID,
-    I_LABEL,
-    I_DAY,
-    I_ZONE,
-    I_MATTER,
-    I_KIND,
-    I_STATUS,
-    I_ISSUED,
-    I_CALLED,
-    I_STARTED,
-    I_FINISHED,
-    I_WINDOW,
-    I_STAFF,
-    I_REQUEUES,
-    I_TRANSFERS,
-    I_RATING,
-    I_CASE,
-) = range(17)
-
-GROUPINGS = ("zone", "matter", "window", "staff")
-OPEN = frozenset({"waiting", "called", "serving", "suspended", "missed"})
 SATISFIED = (5, 4, 3)  # 非常满意, 满意, 基本满意; 2 and 1 are 差评
 
 
@@ -61,17 +41,19 @@ class Stats:
     max: float | None = None
 
 
-def stats(values: Sequence[float]) -> Stats:
+def stats(values: Sequence[float] | np.ndarray) -> Stats:
     n = len(values)
     if not n:
         return Stats(0)
-    v = sorted(values)
+    v = np.asarray(values, dtype=np.float64)
+    if n > 1 and not bool((v[1:] >= v[:-1]).all()):  # a group's values come sorted
+        v = np.sort(v)
     return Stats(
         n,
-        mean=math.fsum(v) / n,
-        median=(v[(n - 1) // 2] + v[n // 2]) / 2,
-        p90=v[max(0, math.ceil(0.9 * n) - 1)],
-        max=v[-1],
+        mean=math.fsum(v.tolist()) / n,
+        median=float((v[(n - 1) // 2] + v[n // 2]) / 2),
+        p90=float(v[max(0, math.ceil(0.9 * n) - 1)]),
+        max=float(v[-1]),
     )
 
 
@@ -96,8 +78,9 @@ class Group:
     expired: int = 0
     open: int = 0
     followups: int = 0
-    waits: list[float] = field(default_factory=list, repr=False)
-    services: list[float] = field(default_factory=list, repr=False)
+    # the waits and services of its tickets, in seconds, in order
+    waits: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    services: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     ratings: dict[int, int] = field(default_factory=lambda: dict.fromkeys((5, 4, 3, 2, 1), 0))
     logged_in: float | None = None
     serving: float = 0.0
@@ -141,10 +124,30 @@ class Group:
 
     def over(self, seconds: float) -> int:
         return self._cached(
-            f"over{seconds}", self.waits, lambda v: sum(1 for w in v if w > seconds)
+            f"over{seconds}", self.waits, lambda v: int(np.count_nonzero(v > seconds))
         )
 
-    def _cached(self, name: str, values: list[float], fn: Any) -> Any:
+    def add(self, status: str, kind: str, rating: Any, called: int, n: int, requeues: int) -> None:
+        """``n`` tickets that ended here alike (one cell of a day's counts)."""
+        self.issued += n
+        self.called += n if called else 0
+        if status == "done":
+            self.served += n
+        elif status == "cancelled":
+            self.cancelled += n
+        elif status == "voided":
+            self.voided += n
+        elif status == "expired":
+            self.expired += n
+        elif status in OPEN:
+            self.open += n
+        self.requeued += requeues
+        if kind == "followup":
+            self.followups += n
+        if rating is not None:
+            self.ratings[rating] += n
+
+    def _cached(self, name: str, values: np.ndarray, fn: Any) -> Any:
         """Each layout asks for every figure of a group: sort its values once."""
         got = self._memo.get(name)
         if got is None or got[0] != len(values):
@@ -169,70 +172,6 @@ class Report:
         return share(group.over(self.service_level), len(group.waits))
 
 
-# --- one ticket's life -----------------------------------------------------------------------
-@dataclass
-class Life:
-    wait: float | None
-    service: float | None  # done tickets only
-    stints: list[tuple[Any, Any, float]]  # (window, staff, seconds being served)
-    no_shows: list[tuple[str, Any, Any]] = field(default_factory=list)  # (zone, window, staff)
-    suspends: list[tuple[str, Any, Any]] = field(default_factory=list)
-    outs: list[tuple[str, Any, Any]] = field(default_factory=list)  # where it was transferred from
-    ins: list[tuple[str, Any, Any]] = field(default_factory=list)  # where it arrived
-
-
-def simple_life(row: Sequence[Any]) -> Life:
-    """Issue → call → (start) → finish: all the row says."""
-    called, finished = row[I_CALLED], row[I_FINISHED]
-    wait = called - row[I_ISSUED] if called is not None else None
-    if finished is None:
-        return Life(wait, None, [])
-    started = row[I_STARTED]
-    begin = started if started is not None and started < finished else called
-    service = finished - (begin if begin is not None else finished)
-    return Life(wait, service, [(row[I_WINDOW], row[I_STAFF], service)])
-
-
-def detailed_life(row: Sequence[Any], zone: str, events: Iterable[Event]) -> Life:
-    """A ticket with no-shows, transfers, suspends or call backs, from its events in order."""
-    window = staff = None
-    queue_call = called = started = None
-    life = Life(None, None, [])
-    arriving: tuple[str, Any, Any] | None = None
-    for e in events:
-        d = e.data
-        if e.type == "called":
-            window, staff = d["window"], d["staff"]
-            if d["how"] != "callback":
-                queue_call = e.at
-            called, started = e.at, None
-            if arriving is not None:
-                life.ins.append((arriving[0], window, staff))
-                arriving = None
-        elif e.type == "started":
-            started = e.at
-        elif e.type in ("finished", "suspended", "transferred"):
-            begin = started if started is not None and started < e.at else called
-            if begin is not None:
-                life.stints.append((window, staff, e.at - begin))
-            called = started = None
-            if e.type == "suspended":
-                life.suspends.append((zone, window, staff))
-            elif e.type == "transferred":
-                life.outs.append((zone, d["window"], staff))
-                zone = d["zone"]
-                arriving = (zone, d["to_window"], d["to_staff"])
-        elif e.type == "missed":
-            life.no_shows.append((zone, d["window"], staff))
-            called = started = None
-    if arriving is not None:
-        life.ins.append(arriving)
-    life.wait = queue_call - row[I_ISSUED] if queue_call is not None else None
-    if row[I_STATUS] == "done":
-        life.service = math.fsum(s for _, _, s in life.stints)
-    return life
-
-
 # --- the report ------------------------------------------------------------------------------
 def _key(grouping: str, zone: str, matter: Any, window: Any, staff: Any) -> Any:
     if grouping == "zone":
@@ -249,7 +188,9 @@ def build(
     *,
     generated_at: float | None = None,
 ) -> Report:
-    prefixes = {z.prefix: z.id for z in config.zones.values()}
+    """The figures of the period from the facts of its days: counts, moves, time served and
+    sessions are added up; each group's waits and services are the values of the tickets that
+    ended in it, sorted together (NumPy)."""
     total = Group("")
     groups: dict[str, dict[Any, Group]] = {g: {} for g in groupings}
 
@@ -260,92 +201,54 @@ def build(
             found = table[key] = Group(key)
         return found
 
-    rows = data.tickets
-    by_id: dict[str, Sequence[Any]] = {}
-    midnights: dict[str, tuple[float, int]] = {}
-    hourly: dict[
-        tuple[int, int, str], list[float]
-    ] = {}  # (weekday, hour, zone) -> [n, Σ wait, waits]
+    counts: dict[tuple[Any, ...], list[int]] = {}
+    moves: dict[tuple[Any, ...], int] = {}
+    serving: dict[tuple[Any, Any], list[float]] = {}
+    spans: dict[tuple[str, Any, Any], list[float]] = {}
+    hourly: dict[tuple[int, int, str], list[float]] = {}  # (weekday, hour, zone) -> [n, Σ, waits]
     days: dict[int, set[str]] = {}
-    waits: list[float | None] = []
-    services: list[float | None] = []
-    lives: list[tuple[Life, Sequence[Any]]] = []  # the tickets with more than one stint
-    details_of = data.details
-    for row in rows:
-        by_id[row[I_ID]] = row
-        issued_zone = prefixes.get(row[I_LABEL][:1], row[I_ZONE])
-        details = details_of.get(row[I_ID])
-        if details is not None:
-            life = detailed_life(row, issued_zone, details)
-            lives.append((life, row))
-            wait, service = life.wait, life.service
-        else:
-            called, finished = row[I_CALLED], row[I_FINISHED]
-            wait = called - row[I_ISSUED] if called is not None else None
-            service = None
-            if finished is not None:
-                started = row[I_STARTED]
-                begin = started if started is not None and started < finished else called
-                service = finished - (begin if begin is not None else finished)
-                total.serving += service
-                if "window" in groups:
-                    group("window", row[I_WINDOW]).serving += service
-                if "staff" in groups:
-                    group("staff", row[I_STAFF]).serving += service
-        waits.append(wait)
-        services.append(service if row[I_STATUS] == "done" else None)
-        if row[I_STATUS] != "voided":
-            day = row[I_DAY]
-            base = midnights.get(day)
-            if base is None:
-                d = date.fromisoformat(day)
-                base = midnights[day] = (local_midnight(d, config.tz), d.weekday())
-                days.setdefault(d.weekday(), set()).add(day)
-            hour = min(23, max(0, int((row[I_ISSUED] - base[0]) // 3600)))
-            cell = hourly.get((base[1], hour, issued_zone))
+    for day in data.days:
+        for *key, n, requeues in day.counts:
+            cell = counts.get(tuple(key))
             if cell is None:
-                cell = hourly[(base[1], hour, issued_zone)] = [0, 0.0, 0]
-            cell[0] += 1
-            if wait is not None:
-                cell[1] += wait
-                cell[2] += 1
-    _fill(total, range(len(rows)), rows, waits, services)
-    for g in groupings:
-        buckets: dict[Any, list[int]] = {}
-        if g == "matter":
-            keys = [(row[I_ZONE], row[I_MATTER]) for row in rows]
-        else:
-            column = {"zone": I_ZONE, "window": I_WINDOW, "staff": I_STAFF}[g]
-            keys = [row[column] for row in rows]
-        for i, key in enumerate(keys):
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = [i]
+                counts[tuple(key)] = [n, requeues]
             else:
-                bucket.append(i)
-        for key, idx in buckets.items():
-            _fill(group(g, key), idx, rows, waits, services)
-    for life, row in lives:
-        matter = row[I_MATTER]
-        for w, s, seconds in life.stints:
-            total.serving += seconds
-            if "window" in groups:
-                group("window", w).serving += seconds
-            if "staff" in groups:
-                group("staff", s).serving += seconds
-        for attr, places in (
-            ("no_shows", life.no_shows),
-            ("suspended", life.suspends),
-            ("transferred_out", life.outs),
-            ("transferred_in", life.ins),
-        ):
-            for z, w, s in places:
-                setattr(total, attr, getattr(total, attr) + 1)
-                for g in groupings:
-                    target = group(g, _key(g, z, matter, w, s))
-                    setattr(target, attr, getattr(target, attr) + 1)
-    _sessions(data, total, groups)
-    _cases(data, total, groups, by_id)
+                cell[0] += n
+                cell[1] += requeues
+        for move in day.moves:
+            moves[tuple(move)] = moves.get(tuple(move), 0) + 1
+        for w, s, seconds in day.serving:
+            serving.setdefault((w, s), []).append(seconds)
+        for kind, w, s, seconds in day.spans:
+            spans.setdefault((kind, w, s), []).append(seconds)
+        if day.hourly:
+            weekday = date.fromisoformat(day.day).weekday()
+            days.setdefault(weekday, set()).add(day.day)
+            for hour, zone, n, waited, waits in day.hourly:
+                cell = hourly.get((weekday, hour, zone))
+                if cell is None:
+                    hourly[(weekday, hour, zone)] = [n, waited, waits]
+                else:
+                    cell[0] += n
+                    cell[1] += waited
+                    cell[2] += waits
+    for (zone, matter, window, staff, *rest), (n, requeues) in counts.items():
+        total.add(*rest, n, requeues)
+        for g in groupings:
+            group(g, _key(g, zone, matter, window, staff)).add(*rest, n, requeues)
+    _values(data.days, total, groups)
+    for (w, s), parts in serving.items():
+        seconds = math.fsum(parts)
+        total.serving += seconds
+        if "window" in groups:
+            group("window", w).serving += seconds
+        if "staff" in groups:
+            group("staff", s).serving += seconds
+    for (attr, z, m, w, s), n in moves.items():
+        for target in [total, *(group(g, _key(g, z, m, w, s)) for g in groupings)]:
+            setattr(target, attr, getattr(target, attr) + n)
+    _sessions(spans, total, groups)
+    _cases(data, total, groups)
     return Report(
         hall=config.name,
         first=data.first,
@@ -354,71 +257,73 @@ def build(
         service_level=config.policy.service_level_minutes * 60.0,
         total=total,
         groups=groups,
-        bad_ratings=_bad_ratings(data, by_id, config),
+        bad_ratings=_bad_ratings(data, config),
         hourly=_hourly(hourly, days),
         generated_at=data.now if generated_at is None else generated_at,
     )
 
 
-def _fill(
-    g: Group,
-    idx: Sequence[int],
-    rows: Sequence[Sequence[Any]],
-    waits: Sequence[float | None],
-    services: Sequence[float | None],
+def _values(days: Sequence[DayFacts], total: Group, groups: dict[str, dict[Any, Group]]) -> None:
+    """Each group's waits and services: the days' columns joined (their codes made the
+    period's), sorted by group and value, and cut where the group changes."""
+    names: dict[str, int] = {}
+    columns: dict[str, list[np.ndarray]] = {n: [] for n in DayFacts.ARRAYS}
+    for day in days:
+        if not day.tickets:
+            continue
+        remap = np.array([*(names.setdefault(n, len(names)) for n in day.names), NONE], np.int64)
+        for name in DayFacts.ARRAYS:
+            column = getattr(day, name)
+            columns[name].append(remap[column] if name in ("zone", "matter", "staff") else column)
+    if not columns["zone"]:
+        return
+    joined = {name: np.concatenate(parts) for name, parts in columns.items()}
+    text = list(names)
+
+    def name(code: int) -> str | None:
+        return None if code == NONE else text[code]
+
+    width = len(text) + 1
+    keys: dict[str, tuple[np.ndarray, Any]] = {
+        "zone": (joined["zone"], name),
+        "matter": (
+            joined["zone"] * width + joined["matter"] + 1,
+            lambda k: (name(k // width), name(k % width - 1)),
+        ),
+        "window": (joined["window"], lambda k: None if k == NONE else int(k)),
+        "staff": (joined["staff"], name),
+    }
+    for attr, values in (("waits", joined["wait"]), ("services", joined["service"])):
+        present = ~np.isnan(values)
+        by_value = np.argsort(values[present], kind="stable")
+        values = values[present][by_value]
+        setattr(total, attr, values)
+        for grouping, table in groups.items():
+            column, decode = keys[grouping]
+            codes = column[present][by_value]
+            low = int(codes.min()) if len(codes) else 0
+            if len(codes) and int(codes.max()) - low < 65536:  # a radix sort: stable, O(n)
+                order = np.argsort((codes - low).astype(np.uint16), kind="stable")
+            else:
+                order = np.argsort(codes, kind="stable")
+            codes, ordered = codes[order], values[order]
+            cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+            for begin, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(codes)], strict=True):
+                if end > begin:
+                    key = decode(int(codes[begin]))
+                    if key not in table:
+                        table[key] = Group(key)
+                    setattr(table[key], attr, ordered[begin:end])
+
+
+def _sessions(
+    spans: dict[tuple[str, Any, Any], list[float]],
+    total: Group,
+    groups: dict[str, dict[Any, Group]],
 ) -> None:
-    """Add the tickets ``idx`` (rows where they ended in ``g``) to the group's figures."""
-    statuses = Counter(rows[i][I_STATUS] for i in idx)
-    g.issued += len(idx)
-    g.called += sum(1 for i in idx if rows[i][I_CALLED] is not None)
-    g.served += statuses["done"]
-    g.cancelled += statuses["cancelled"]
-    g.voided += statuses["voided"]
-    g.expired += statuses["expired"]
-    g.open += sum(statuses[s] for s in OPEN)
-    g.requeued += sum(rows[i][I_REQUEUES] for i in idx)
-    g.followups += sum(1 for i in idx if rows[i][I_KIND] == "followup")
-    g.waits += [w for w in (waits[i] for i in idx) if w is not None]
-    g.services += [s for s in (services[i] for i in idx) if s is not None]
-    for level, n in Counter(rows[i][I_RATING] for i in idx).items():
-        if level is not None:
-            g.ratings[level] += n
-
-
-def _sessions(data: PeriodData, total: Group, groups: dict[str, dict[Any, Group]]) -> None:
-    """Logged-in and paused time per window and staff member, within the period (and not
-    after now: a window still logged in counts up to the time of the report)."""
-    start, end = data.start, min(data.end, data.now)
-    logins: dict[int, tuple[str, float]] = {}
-    pauses: dict[int, tuple[str, float]] = {}
-    spans: list[tuple[str, int, str, float]] = []  # (kind, window, staff, seconds)
-
-    def close(table: dict[int, tuple[str, float]], kind: str, window: int, at: float) -> None:
-        opened = table.pop(window, None)
-        if opened is not None:
-            seconds = min(at, end) - max(opened[1], start)
-            if seconds > 0:
-                spans.append((kind, window, opened[0], seconds))
-
-    for e in data.sessions:
-        window = e.data["window"]
-        if e.type == "logged_in":
-            close(pauses, "paused", window, e.at)
-            close(logins, "logged_in", window, e.at)
-            logins[window] = (e.data["staff"], e.at)
-        elif e.type == "logged_out":
-            close(pauses, "paused", window, e.at)
-            close(logins, "logged_in", window, e.at)
-        elif e.type == "paused":
-            who = logins.get(window)
-            pauses[window] = (who[0] if who else "", e.at)
-        elif e.type == "resumed":
-            close(pauses, "paused", window, e.at)
-    for window in list(pauses):
-        close(pauses, "paused", window, end)
-    for window in list(logins):
-        close(logins, "logged_in", window, end)
-    for kind, window, staff, seconds in spans:
+    """Logged-in and paused time per window and staff member (the days' spans added up)."""
+    for (kind, window, staff), parts in spans.items():
+        seconds = math.fsum(parts)
         targets = [total]
         if "window" in groups:
             targets.append(groups["window"].setdefault(window, Group(window)))
@@ -431,35 +336,18 @@ def _sessions(data: PeriodData, total: Group, groups: dict[str, dict[Any, Group]
             g.paused = 0.0
 
 
-def _cases(
-    data: PeriodData,
-    total: Group,
-    groups: dict[str, dict[Any, Group]],
-    by_id: dict[str, Sequence[Any]],
-) -> None:
-    for zone, matter, opened, done, visits, finisher in data.cases.values():
-        if visits <= 0:
-            continue  # only voided tickets: nobody came for it
-        if done is not None and data.start <= done < data.end:
-            kind = "done"
-        elif (done is None or done >= data.end) and opened < data.end:
-            kind = "open"
-        else:
-            continue
-        row = by_id.get(finisher)
-        window, staff = (
-            (row[I_WINDOW], row[I_STAFF]) if row else data.finishers.get(finisher, (None, None))
-        )
+def _cases(data: PeriodData, total: Group, groups: dict[str, dict[Any, Group]]) -> None:
+    for kind, zone, matter, window, staff, one_visit, n in data.cases:
         targets = [total] + [
             group_of(groups, g, _key(g, zone, matter, window, staff)) for g in groups
         ]
         for g in targets:
             if kind == "open":
-                g.cases_open += 1
+                g.cases_open += n
             else:
-                g.cases_done += 1
-                if visits == 1:
-                    g.cases_one_visit += 1
+                g.cases_done += n
+                if one_visit:
+                    g.cases_one_visit += n
 
 
 def group_of(groups: dict[str, dict[Any, Group]], grouping: str, key: Any) -> Group:
@@ -482,26 +370,20 @@ def rectify_by(rated: date, working_days: int, hours: Hours) -> date:
     return day
 
 
-def _bad_ratings(
-    data: PeriodData, by_id: dict[str, Sequence[Any]], config: HallConfig
-) -> list[dict[str, Any]]:
+def _bad_ratings(data: PeriodData, config: HallConfig) -> list[dict[str, Any]]:
     out = []
     today = datetime.fromtimestamp(data.now, config.tz).date()
-    for e in data.bad_ratings:
-        row = by_id[e.data["ticket"]]
-        rated = datetime.fromtimestamp(e.at, config.tz).date()
-        deadline = rectify_by(rated, config.policy.rectify_working_days, config.hours)
+    deadlines: dict[date, date] = {}
+    for b in sorted((b for d in data.days for b in d.bad), key=lambda b: b["at"]):
+        rated = datetime.fromtimestamp(b["at"], config.tz).date()
+        deadline = deadlines.get(rated)
+        if deadline is None:
+            days = config.policy.rectify_working_days
+            deadline = deadlines[rated] = rectify_by(rated, days, config.hours)
         out.append(
             {
-                "ticket": row[I_ID],
-                "label": row[I_LABEL],
-                "day": row[I_DAY],
-                "zone": row[I_ZONE],
-                "matter": row[I_MATTER],
-                "level": e.data["level"],
-                "window": e.data["window"],
-                "staff": e.data["staff"],
-                "at": e.at,
+                **b,
+                "reasons": list(b.get("reasons", [])),
                 "deadline": deadline.isoformat(),
                 "state": "overdue" if today > deadline else "open",
                 "closed_at": None,
@@ -509,8 +391,8 @@ def _bad_ratings(
                 "note": None,
             }
         )
-        close = data.closes.get(row[I_ID])
-        if close is not None and close.at >= e.at:
+        close = data.closes.get(b["ticket"])
+        if close is not None and close.at >= b["at"]:
             late = datetime.fromtimestamp(close.at, config.tz).date() > deadline
             out[-1].update(
                 state="closed_late" if late else "closed",

@@ -25,6 +25,7 @@ from .figures import SATISFIED
 from .source import seq_at
 
 WATCHED_ROLES = ("kiosk", "display", "bridge")  # always on; a caller is on when staffed
+PRINTER_ALARMS = ("paper_out", "paper_low", "offline", "error")  # a kiosk printer's states
 
 
 class Pauses:
@@ -77,7 +78,10 @@ def monitor_view(
     *,
     paused_since: dict[int, float],
     online: set[str],
+    devices: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``devices``: what devices reported of themselves (the hub's ``device_states``: a
+    kiosk's printer), by device id."""
     policy = config.policy
     waiting: dict[str, list[float]] = {z: [] for z in config.zones}
     for tid in state.waiting:
@@ -131,9 +135,13 @@ def monitor_view(
             else None
         ),
     }
+    reported = devices or {}
     for device in config.devices.values():
         if device.role in WATCHED_ROLES and device.id not in online:
             alarms.append(_alarm("offline", device=device.id))
+        printer = reported.get(device.id, {}).get("printer")
+        if device.role == "kiosk" and printer in PRINTER_ALARMS:
+            alarms.append(_alarm(f"printer.{printer}", device=device.id))
     return {
         "hall": config.name,
         "day": state.day,
@@ -146,5 +154,6 @@ def monitor_view(
         "zones": zones,
         "windows": windows,
         "totals": totals,
+        "devices": [reported[d] for d in sorted(reported) if d in config.devices],
         "alarms": alarms,
     }

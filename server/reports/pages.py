@@ -24,9 +24,11 @@ from shared.protocol import encode
 from shared.texts import TEXTS, t
 
 from . import periods, source
+from .cache import DayCache
 from .errors import ReportError
-from .figures import GROUPINGS, build
+from .figures import build
 from .monitor import Pauses, monitor_view
+from .periods import GROUPINGS
 from .tables import cell_text, heading, sheet
 
 if TYPE_CHECKING:
@@ -90,7 +92,12 @@ def view(hub: Hub) -> dict[str, Any]:
     pauses.update()
     online = {s.device.id for s in hub.fanout.sessions if s.device is not None}
     return monitor_view(
-        hub.config, hub.hall.state, time.time(), paused_since=pauses.paused, online=online
+        hub.config,
+        hub.hall.state,
+        time.time(),
+        paused_since=pauses.paused,
+        online=online,
+        devices=hub.device_states,
     )
 
 
@@ -103,7 +110,8 @@ def _report(hub: Hub, which: str, groupings: tuple[str, ...]) -> Any:
     first, last = periods.checked(*_period(hub, which), _period(hub, "day")[0])
     conn = source.connect(hub.hall.store.path)
     try:
-        data = source.read_period(conn, first, last, hub.config.tz, time.time())
+        cache = DayCache.for_db(conn, hub.hall.store.path)  # this month's closed days
+        data = source.read_period(conn, first, last, hub.config.tz, time.time(), cache=cache)
     finally:
         conn.close()
     if not data.tickets:

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 from .errors import ReportError
 
+GROUPINGS = ("zone", "matter", "window", "staff")  # what a report's rows may be grouped by
+
 PRESETS = (
     "today",
     "yesterday",

@@ -19,59 +19,50 @@ import orjson
 
 from server.store import SCHEMA_VERSION
 
+from .cache import DayCache
 from .errors import ReportError
-
-# Columns of a ticket row as the figures read it (index constants in ``figures``).
-TICKET_COLUMNS = (
-    "id",
-    "label",
-    "day",
-    "zone",
-    "matter",
-    "kind",
-    "status",
-    "issued_at",
-    "called_at",
-    "started_at",
-    "finished_at",
-    "window",
-    "staff",
-    "requeues",
-    "transfers",
-    "rating",
-    '"case"',
+from .facts import (
+    I_DAY,
+    I_ID,
+    LOOK_BACK,
+    OPEN,
+    TICKET_COLUMNS,
+    DayFacts,
+    Event,
+    bad_rating,
+    day_facts,
+    session_spans,
 )
-# Events that make a ticket's life more than issue → call → serve (read for those tickets).
-DETAIL_TYPES = ("called", "started", "finished", "missed", "requeued", "transferred", "suspended")
+
+# Events read for the tickets with more than one stint (no-shows, transfers, suspends, call
+# backs), by the ticket's key; ``issued`` tells the zone the ticket was issued for.
+DETAIL_TYPES = (
+    "issued", "called", "started", "finished", "missed", "requeued", "transferred", "suspended"
+)  # fmt: skip
 SESSION_TYPES = ("logged_in", "logged_out", "paused", "resumed")
-
-
-@dataclass
-class Event:
-    at: float
-    type: str
-    data: dict[str, Any]
+RUN_DAYS = 31  # days read from the file at once (what is held in memory while reading)
 
 
 @dataclass
 class PeriodData:
-    """Everything a report of the days ``first``..``last`` needs, as plain rows."""
+    """Everything a report of the days ``first``..``last`` needs: the facts of each day and
+    what is read for the period as a whole (cases, and the 整改 of its 差评)."""
 
     first: date
     last: date
     start: float  # epoch seconds of the first day's local midnight
     end: float  # … and of the day after the last
     now: float
-    tickets: list[tuple[Any, ...]] = field(default_factory=list)
-    # the events of tickets whose life had a no-show, transfer, suspend or call back
-    details: dict[str, list[Event]] = field(default_factory=dict)
-    sessions: list[Event] = field(default_factory=list)  # log in/out, pause/resume, in order
-    bad_ratings: list[Event] = field(default_factory=list)  # rated 1 or 2
+    days: list[DayFacts] = field(default_factory=list)
     closes: dict[str, Event] = field(default_factory=dict)  # 整改 closed: ticket -> first close
-    # cases: id -> (zone, matter, opened_at, done_at, visits, finishing ticket id)
-    cases: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    # the window and staff of finishing tickets outside the period's tickets
-    finishers: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # cases finished in the period, and open at its end, counted by where they are reported:
+    # (done|open, zone, matter, window, staff, one visit, cases)
+    cases: list[tuple[Any, ...]] = field(default_factory=list)
+    cached: int = 0  # how many of the days came from the cache
+
+    @property
+    def tickets(self) -> int:
+        return sum(d.tickets for d in self.days)
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> float:
@@ -119,117 +110,226 @@ def last_event_at(conn: sqlite3.Connection) -> float | None:
 
 
 def read_period(
-    conn: sqlite3.Connection, first: date, last: date, tz: ZoneInfo, now: float
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    now: float,
+    *,
+    cache: DayCache | None = None,
+    finishers: bool = True,
 ) -> PeriodData:
-    """The rows of the hall days ``first``..``last`` (a ticket belongs to the day it was
-    issued on, also when it was served after the hall's midnight)."""
+    """The facts of the hall days ``first``..``last`` (a ticket belongs to the day it was
+    issued on, also when it was served after the hall's midnight). Days that are closed come
+    from ``cache`` when it has them, and go into it when it has not. ``finishers``: the window
+    and staff member who finished each case are wanted (the window and staff groupings)."""
     start = local_midnight(first, tz)
     end = local_midnight(last + timedelta(days=1), tz)
     data = PeriodData(first, last, start, end, now)
     conn.execute("BEGIN")  # one snapshot for every query below
     try:
-        _read(conn, data)
+        _read(conn, data, tz, cache)
+        _read_cases(conn, data, finishers)
+        _read_closes(conn, data)
     finally:
         conn.execute("ROLLBACK")
     return data
 
 
-def _read(conn: sqlite3.Connection, data: PeriodData) -> None:
+def _bounds(first: date, last: date, tz: ZoneInfo) -> list[tuple[str, float, float]]:
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [
+        (d.isoformat(), local_midnight(d, tz), local_midnight(d + timedelta(1), tz)) for d in days
+    ]
+
+
+def closed_days(
+    conn: sqlite3.Connection, bounds: list[tuple[str, float, float]], now: float
+) -> set[str]:
+    """The days among ``bounds`` whose facts can no longer change: the log has gone on a day
+    past them (their tickets' events are read up to a day after midnight, and no ticket is
+    issued on a day gone by) and none of their tickets is still open."""
+    settled = min(last_event_at(conn) or 0.0, now)
+    first, last = bounds[0][0], bounds[-1][0]
+    marks = ", ".join("?" for _ in OPEN)
+    still_open = {  # by the status index: open tickets are few
+        r[0]
+        for r in conn.execute(
+            # (named: by its statistics SQLite would read every row instead)
+            f"SELECT day FROM tickets INDEXED BY idx_tickets_status WHERE status IN ({marks})",
+            tuple(sorted(OPEN)),
+        )
+        if first <= r[0] <= last
+    }
+    return {day for day, _, stop in bounds if stop + 86400 <= settled and day not in still_open}
+
+
+def _read(conn: sqlite3.Connection, data: PeriodData, tz: ZoneInfo, cache: DayCache | None) -> None:
+    bounds = _bounds(data.first, data.last, tz)
+    got: dict[str, DayFacts] = {}
+    closed: set[str] = set()
+    if cache is not None:
+        closed = closed_days(conn, bounds, data.now)
+        for day in sorted(closed):
+            facts = cache.load(day)
+            if facts is not None:
+                got[day] = facts
+    data.cached = len(got)
+    run: list[tuple[str, float, float]] = []
+    for bound in [*bounds, None]:  # contiguous runs of the days still to read
+        if bound is not None and bound[0] not in got and len(run) < RUN_DAYS:
+            run.append(bound)
+            continue
+        if run:
+            fresh = read_days(conn, run, data.now)
+            got.update(fresh)
+            if cache is not None:
+                for day, facts in fresh.items():
+                    if day in closed:
+                        cache.save(facts)
+            run = [] if bound is None or bound[0] in got else [bound]
+    data.days = [got[day] for day, _, _ in bounds]
+
+
+def read_days(
+    conn: sqlite3.Connection, run: list[tuple[str, float, float]], now: float
+) -> dict[str, DayFacts]:
+    """The facts of the contiguous days ``run`` ((day, start, end) each), from the file."""
     columns = ", ".join(TICKET_COLUMNS)
-    data.tickets = conn.execute(
-        f"SELECT {columns} FROM tickets WHERE day BETWEEN ? AND ?",
-        (data.first.isoformat(), data.last.isoformat()),
+    rows = conn.execute(
+        f"SELECT {columns} FROM tickets WHERE day BETWEEN ? AND ?", (run[0][0], run[-1][0])
     ).fetchall()
-    # Events of the period, and a day after it for services that cross the last midnight.
-    low = seq_at(conn, data.start - 3600)
-    high = seq_at(conn, data.end + 86400)
+    ids = {row[I_ID]: row for row in rows}
+    # One pass over the events of the run (and a week before it for the sessions open at its
+    # start, a day after it for services that cross its last midnight): the tickets with more
+    # than one stint, the 差评 and the sessions.
+    low = seq_at(conn, run[0][1] - LOOK_BACK)
+    ticket_low = seq_at(conn, run[0][1] - 3600)
+    session_high = seq_at(conn, run[-1][2])
+    high = seq_at(conn, run[-1][2] + 86400)
     loads = orjson.loads
-    special = set()
-    for _type, payload in conn.execute(
-        "SELECT type, payload FROM events WHERE seq >= ? AND seq < ? AND (type IN "
-        "('missed', 'transferred', 'suspended') OR (type = 'called' AND payload LIKE "
-        '\'%"how":"callback"%\'))',
-        (low, high),
+    special: set[str] = set()
+    bad: dict[str, list[dict[str, Any]]] = {}
+    sessions: list[Event] = []
+    marks = ", ".join("?" for _ in SESSION_TYPES)
+    for seq, at, kind, ticket, payload in conn.execute(
+        "SELECT seq, at, type, ticket, payload FROM events WHERE seq >= ? AND seq < ? AND "
+        f"(type IN ({marks}) OR (seq >= ? AND (type IN ('missed', 'transferred', 'suspended') "
+        "OR (type = 'called' AND payload LIKE '%\"how\":\"callback\"%') "
+        "OR (type = 'rated' AND json_extract(payload, '$.level') <= 2)))) ORDER BY seq",
+        (low, high, *SESSION_TYPES, ticket_low),
     ):
-        special.add(loads(payload)["ticket"])
-    ids = {row[0] for row in data.tickets}
-    special &= ids
+        if kind in SESSION_TYPES:
+            if seq < session_high:
+                sessions.append(Event(at, kind, loads(payload)))
+            continue
+        if seq < ticket_low or ticket not in ids:
+            continue
+        if kind != "rated":
+            special.add(ticket)
+            continue
+        row = ids[ticket]
+        bad.setdefault(row[I_DAY], []).append(bad_rating(row, Event(at, kind, loads(payload))))
+    details: dict[str, list[Event]] = {}
     if special:
         marks = ", ".join("?" for _ in DETAIL_TYPES)
-        for at, kind, payload in conn.execute(
-            f"SELECT at, type, payload FROM events WHERE seq >= ? AND seq < ? AND type IN "
-            f"({marks}) AND json_extract(payload, '$.ticket') IN (SELECT value FROM json_each(?))"
-            " ORDER BY seq",
-            (low, high, *DETAIL_TYPES, orjson.dumps(sorted(special)).decode()),
+        for at, kind, ticket, payload in conn.execute(
+            "SELECT at, type, ticket, payload FROM events WHERE ticket IN (SELECT value FROM "
+            f"json_each(?)) AND type IN ({marks}) ORDER BY seq",
+            (orjson.dumps(sorted(special)).decode(), *DETAIL_TYPES),
         ):
-            event = loads(payload)
-            data.details.setdefault(event["ticket"], []).append(Event(at, kind, event))
-    marks = ", ".join("?" for _ in SESSION_TYPES)
-    # sessions open before the period started: from the last hall day before it
-    session_low = seq_at(conn, data.start - 86400 * 7)
-    for at, kind, payload in conn.execute(
-        f"SELECT at, type, payload FROM events WHERE seq >= ? AND seq < ? AND type IN ({marks})"
-        " ORDER BY seq",
-        (session_low, seq_at(conn, data.end), *SESSION_TYPES),
-    ):
-        data.sessions.append(Event(at, kind, loads(payload)))
-    for at, payload in conn.execute(
-        "SELECT at, payload FROM events WHERE seq >= ? AND seq < ? AND type = 'rated' "
-        "AND json_extract(payload, '$.level') <= 2 ORDER BY seq",
-        (low, high),
-    ):
-        event = loads(payload)
-        if event["ticket"] in ids:
-            data.bad_ratings.append(Event(at, "rated", event))
-    if data.bad_ratings:  # closed by a supervisor, at any time after (up to now)
-        for at, device, payload in conn.execute(
-            "SELECT at, device, payload FROM events WHERE seq >= ? AND type = "
-            "'rectification_closed' ORDER BY seq",
-            (low,),
-        ):
-            event = loads(payload)
-            if at <= data.now:
-                data.closes.setdefault(
-                    event["ticket"], Event(at, "rectification_closed", {**event, "device": device})
-                )
-    _read_cases(conn, data, ids)
+            details.setdefault(ticket, []).append(Event(at, kind, loads(payload)))
+    spans = session_spans(sessions, run, now)
+    by_day: dict[str, list[Any]] = {day: [] for day, _, _ in run}
+    for row in rows:
+        by_day[row[I_DAY]].append(row)
+    return {
+        day: day_facts(day, start, by_day[day], details, spans[day], bad.get(day))
+        for day, start, _ in run
+    }
 
 
-def _read_cases(conn: sqlite3.Connection, data: PeriodData, ids: set[str]) -> None:
-    """Cases finished in the period, and those its tickets belong to that were still open."""
-    voided = dict(
-        conn.execute(
-            "SELECT \"case\", count(*) FROM tickets WHERE status = 'voided' AND kind = 'followup'"
-            ' GROUP BY "case"'
-        ).fetchall()
-    )
-    own = {row[16] for row in data.tickets}
-    rows = conn.execute(
-        "SELECT id, zone, matter, opened_at, done_at, trips, tickets FROM cases WHERE "
-        "(done_at >= ? AND done_at < ?) OR (opened_at >= ? AND opened_at < ?)",
-        (data.start, data.end, data.start - 86400, data.end),
-    ).fetchall()
-    seen = {r[0] for r in rows}
-    older = sorted(own - seen)
-    if older:
-        rows += conn.execute(
-            "SELECT id, zone, matter, opened_at, done_at, trips, tickets FROM cases "
-            "WHERE id IN (SELECT value FROM json_each(?))",
-            (orjson.dumps(older).decode(),),
-        ).fetchall()
-    voided_first = {row[0] for row in data.tickets if row[6] == "voided"}
-    outside: list[str] = []
-    for cid, zone, matter, opened, done, trips, tickets in rows:
-        if cid not in own and not (done is not None and data.start <= done < data.end):
-            continue  # opened the day before, neither finished nor visited in the period
-        visits = int(trips) - voided.get(cid, 0) - (1 if cid in voided_first else 0)
-        finisher = cid if int(trips) == 1 else orjson.loads(tickets)[-1]
-        data.cases[cid] = (zone, matter, opened, done, visits, finisher)
-        if finisher not in ids and done is not None:
-            outside.append(finisher)
-    if outside:
-        for tid, window, staff in conn.execute(
-            "SELECT id, window, staff FROM tickets WHERE id IN (SELECT value FROM json_each(?))",
-            (orjson.dumps(outside).decode(),),
+def _read_cases(conn: sqlite3.Connection, data: PeriodData, finishers: bool) -> None:
+    """Cases finished in the period, and those its tickets belong to that were still open at
+    its end, counted by where they are reported (aggregated in SQLite). A case's visits are its
+    trips less its voided follow-ups (and its first ticket, when that was voided in the
+    period); a case whose tickets were all voided is nobody's visit and is left out. It is
+    reported where its last ticket was finished (for a case not finished at all whose last
+    ticket is not a ticket of the period: nowhere)."""
+    first, last = data.first.isoformat(), data.last.isoformat()
+    span = {"first": first, "last": last, "start": data.start, "end": data.end}
+    voided_followups: dict[str, int] = {}
+    voided_first: set[str] = set()
+    for tid, case, kind, day in conn.execute(
+        "SELECT id, \"case\", kind, day FROM tickets WHERE status = 'voided'"
+    ):
+        if kind == "followup":
+            voided_followups[case] = voided_followups.get(case, 0) + 1
+        if first <= day <= last:
+            voided_first.add(tid)
+    if finishers:
+        who = "f.window, f.staff, f.day"
+        join = (
+            "LEFT JOIN tickets f ON f.id = CASE WHEN c.trips = 1 THEN c.id "
+            "ELSE c.tickets ->> '$[#-1]' END"
+        )
+    else:
+        who, join = "NULL, NULL, NULL", ""
+    done = "c.done_at >= :start AND c.done_at < :end"
+    cells: dict[tuple[Any, ...], int] = {}
+
+    def count(kind: str, zone: Any, matter: Any, window: Any, staff: Any, visits: int, n: int):
+        if visits > 0:
+            key = (kind, zone, matter, window, staff, visits == 1)
+            cells[key] = cells.get(key, 0) + n
+
+    # finished in the period: most cases, counted by SQLite as if nothing had been voided…
+    for zone, matter, window, staff, one, n in conn.execute(
+        f"SELECT c.zone, c.matter, {who.rsplit(',', 1)[0]}, c.trips = 1, count(*) FROM cases c "
+        f"{join} WHERE {done} GROUP BY 1, 2, 3, 4, 5",
+        span,
+    ):
+        count("done", zone, matter, window, staff, 1 if one else 2, n)
+    # … then the few with voided tickets put right, one by one
+    affected = sorted(set(voided_followups) | voided_first)
+    if affected:
+        for cid, zone, matter, trips, window, staff, _ in conn.execute(
+            f"SELECT c.id, c.zone, c.matter, c.trips, {who} FROM cases c {join} WHERE {done} "
+            "AND c.id IN (SELECT value FROM json_each(:ids))",
+            {**span, "ids": orjson.dumps(affected).decode()},
         ):
-            data.finishers[tid] = (window, staff)
+            count("done", zone, matter, window, staff, 1 if trips == 1 else 2, -1)
+            visits = trips - voided_followups.get(cid, 0) - (cid in voided_first)
+            count("done", zone, matter, window, staff, visits, 1)
+    # open at the end of the period, with a ticket in it
+    for cid, zone, matter, trips, done_at, window, staff, day in conn.execute(
+        f"SELECT c.id, c.zone, c.matter, c.trips, c.done_at, {who} FROM cases c {join} "
+        "WHERE (c.done_at IS NULL OR c.done_at >= :end) AND c.opened_at < :end "
+        # opened in the period: its first ticket is one of the period's (issued then)
+        "AND (c.opened_at >= :start OR EXISTS ("
+        "SELECT 1 FROM json_each(c.tickets) j JOIN tickets t ON t.id = j.value "
+        "WHERE t.day BETWEEN :first AND :last))",
+        span,
+    ):
+        if done_at is None and (day is None or not first <= day <= last):
+            window = staff = None  # not finished, and its last ticket is not the period's
+        visits = trips - voided_followups.get(cid, 0) - (cid in voided_first)
+        count("open", zone, matter, window, staff, visits, 1)
+    data.cases = [(*key, n) for key, n in cells.items() if n]
+
+
+def _read_closes(conn: sqlite3.Connection, data: PeriodData) -> None:
+    """好差评整改 closed by a supervisor, at any time after the 差评 (up to now)."""
+    bad = sorted({b["ticket"] for d in data.days for b in d.bad})
+    if not bad:
+        return
+    for at, device, ticket, payload in conn.execute(
+        "SELECT at, device, ticket, payload FROM events WHERE ticket IN (SELECT value FROM "
+        "json_each(?)) AND type = 'rectification_closed' ORDER BY seq",
+        (orjson.dumps(bad).decode(),),
+    ):
+        if at <= data.now:
+            event = orjson.loads(payload)
+            data.closes.setdefault(
+                ticket, Event(at, "rectification_closed", {**event, "device": device})
+            )

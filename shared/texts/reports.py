@@ -73,6 +73,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.bad.note": ("整改说明", "Note"),
     "report.bad.deadline": ("整改期限", "Put right by"),
     "report.bad.state": ("整改状态", "State"),
+    "report.bad.reasons": ("差评原因", "Reasons"),
+    "report.bad.reasons_item": ("原因：{reasons}", "reasons: {reasons}"),
+    "report.bad.separator": ("、", "; "),
     # groupings
     "report.by.zone": ("服务区", "Zone"),
     "report.by.matter": ("事项", "Matter"),
@@ -185,6 +188,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{zone}: {count} waiting, over the alarm line",
     ),
     "report.alarm.offline": ("设备 {device} 离线", "device {device} is offline"),
+    "report.alarm.printer.paper_out": (
+        "取号机 {device} 打印机缺纸，请更换纸卷",
+        "kiosk {device}: the printer is out of paper, change the roll",
+    ),
+    "report.alarm.printer.paper_low": (
+        "取号机 {device} 打印纸将用尽",
+        "kiosk {device}: the printer's paper is running low",
+    ),
+    "report.alarm.printer.offline": (
+        "取号机 {device} 打印机无响应",
+        "kiosk {device}: the printer does not answer",
+    ),
+    "report.alarm.printer.error": (
+        "取号机 {device} 打印机故障（如纸仓盖未合上）",
+        "kiosk {device}: printer fault (the cover may be open)",
+    ),
     "report.monitor.title": ("大厅经理", "Hall monitor"),
     "report.monitor.today": ("今日合计", "Today"),
     "report.monitor.zones": ("各服务区等候", "Waiting by zone"),

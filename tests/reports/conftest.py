@@ -21,3 +21,9 @@ def day_db(tmp_path_factory) -> tuple[Path, HallConfig]:
     finally:
         hall.close()
     return folder / "hall.db", config
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch) -> None:
+    """Reports keep closed days under $XDG_CACHE_HOME: the tests' own folder, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -248,3 +248,71 @@ def test_reading_never_blocks_the_server(day_db, capsys, tmp_path: Path):
         conn.close()
     finally:
         hall.close()
+
+
+def test_bad_ratings_show_their_reasons(day_db, capsys, tmp_path: Path):
+    """An evaluator that asks why gives the 差评 a ``reasons`` list: every output lists it;
+    a 差评 without one has an empty cell."""
+    db, _ = day_db
+    copy = tmp_path / "hall.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with sqlite3.connect(copy) as conn:
+        (_,) = conn.execute(
+            "UPDATE events SET payload = json_set(payload, '$.reasons', json(?)) "
+            "WHERE type = 'rated' AND json_extract(payload, '$.level') = 1 RETURNING seq",
+            ('["等候时间太长", "态度不好"]',),
+        ).fetchall()
+    args = ("day", "2026-11-24", "--db", str(copy), "--config", str(db.with_name("hall.toml")))
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    assert "原因：等候时间太长、态度不好" in out
+    code, out, _ = run(capsys, *args, "--format", "csv", "--bad-list")
+    (row,) = list(csv.DictReader(io.StringIO(out[1:])))
+    assert (row["号票"], row["评价"], row["差评原因"]) == (
+        "A002",
+        "非常不满意",
+        "等候时间太长、态度不好",
+    )
+    assert row["整改状态"] == "已超期"
+    code, out, _ = run(capsys, *args, "--format", "json")
+    (bad,) = json.loads(out)["bad_ratings"]
+    assert bad["reasons"] == ["等候时间太长", "态度不好"]
+    xlsx = tmp_path / "day.xlsx"
+    code, _, _ = run(capsys, *args, "--format", "xlsx", "--out", str(xlsx))
+    sheet = openpyxl.load_workbook(xlsx)["差评明细"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("差评原因") + 1).value == "等候时间太长、态度不好"
+    # the same 差评 without reasons (an older evaluator): empty, in English too
+    code, out, _ = run(capsys, "day", "2026-11-24", "--db", str(db), "--format", "csv",
+                       "--bad-list", "--lang", "en")  # fmt: skip
+    (row,) = list(csv.DictReader(io.StringIO(out[1:])))
+    assert row["Reasons"] == "" and row["Ticket"] == "A002"
+    code, out, _ = run(capsys, "day", "2026-11-24", "--db", str(db), "--format", "json")
+    assert json.loads(out)["bad_ratings"][0]["reasons"] == []
+
+
+def test_reasons_given_at_the_evaluator_reach_the_report(tmp_path: Path, capsys):
+    """The engine keeps a 差评's reasons in its ``rated`` event; the report lists them."""
+    from reportday import hall_files, t
+
+    from server.hall import Origin
+
+    _, config = hall_files(tmp_path)
+    hall = Hall(config, tmp_path / "hall.db", synchronous="OFF")
+    try:
+        admin = Origin("admin")
+        hall.handle(c.Login(window=1, staff="s001"), admin, t(9))
+        hall.handle(c.Issue(zone="shangshi"), admin, t(9, 1))
+        hall.handle(c.CallNext(window=1), admin, t(9, 5))
+        hall.handle(c.Finish(window=1), admin, t(9, 20))
+        reasons = ("等候时间长", "服务态度不好")
+        hall.handle(c.Evaluate(window=1, level=1, reasons=reasons), admin, t(9, 21))
+    finally:
+        hall.close()
+    code, out, err = run(
+        capsys, "day", "2026-11-24", "--db", str(tmp_path / "hall.db"), "--format", "json"
+    )
+    assert code == 0, err
+    (bad,) = json.loads(out)["bad_ratings"]
+    assert bad["reasons"] == ["等候时间长", "服务态度不好"] and bad["label"] == "A001"

@@ -17,7 +17,8 @@ from support import at
 
 from server.hall import Hall, Origin
 from server.reports import source
-from server.reports.figures import GROUPINGS, build
+from server.reports.figures import build
+from server.reports.periods import GROUPINGS
 from shared import commands as c
 from shared.errors import Refused
 

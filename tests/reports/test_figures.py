@@ -10,7 +10,8 @@ from reportday import t
 
 from server.hall import Hall, Origin
 from server.reports import source
-from server.reports.figures import GROUPINGS, build, rectify_by, stats
+from server.reports.figures import build, rectify_by, stats
+from server.reports.periods import GROUPINGS
 from shared import commands as c
 from shared.errors import Refused
 

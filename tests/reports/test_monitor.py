@@ -138,6 +138,9 @@ def test_monitor_follows_the_hall_live(hall, tmp_path: Path):
         page.clock.set_system_time(time.time() + 120)
         expect(page.locator("#alarms")).to_contain_text("12号窗口已暂停 2 分钟")
         page.clock.set_system_time(time.time())
+        # a kiosk's printer runs out of paper: the kiosk tells the hub, the page is pushed
+        in_thread(act(proc.url, tokens, ("kiosk-1", "device_status", {"printer": "paper_out"})))
+        expect(page.locator("#alarms")).to_contain_text("取号机 kiosk-1 打印机缺纸，请更换纸卷")
         shot = tmp_path / "monitor.png"
         page.screenshot(path=str(shot), full_page=True)
         if SCREENSHOT:
