@@ -15,7 +15,6 @@ Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -23,17 +22,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from shared.benchline import emitter, percentile
+
 CALLS, QUICK_CALLS = 500, 100
 
 
-def emit(metric: str, value: float, unit: str) -> None:
-    line = {"bench": "caller", "metric": metric, "value": round(value, 3), "unit": unit}
-    print(json.dumps(line), flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+emit = emitter("caller")
 
 
 def bench(folder: Path, quick: bool) -> None:

@@ -16,7 +16,6 @@ Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import tempfile
 import threading
@@ -25,18 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from shared import eventloop
+from shared.benchline import emitter, percentile
 
 from .stage import PIN, Stage
 
-
-def emit(metric: str, value: float, unit: str) -> None:
-    line = {"bench": "display", "metric": metric, "value": round(value, 3), "unit": unit}
-    print(json.dumps(line), flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+emit = emitter("display")
 
 
 def rss_mib() -> float:

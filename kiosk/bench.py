@@ -23,17 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from shared.benchline import emitter, percentile
+
 TICKETS, QUICK_TICKETS = 200, 30
 
 
-def emit(metric: str, value: float, unit: str) -> None:
-    print(json.dumps({"bench": "kiosk", "metric": metric, "value": round(value, 3), "unit": unit}),
-          flush=True)  # fmt: skip
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+emit = emitter("kiosk")
 
 
 def rss_mib(pid: int | None = None) -> float:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import os
 import shutil
 import subprocess
@@ -34,20 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from shared import eventloop
+from shared.benchline import emitter, percentile
 
 LOAD_RATE = 4.0  # tickets a second from the busy hall's other kiosk
 LOAD_WINDOWS = (5, 6, 7, 8, 9)  # 不动产登记's windows
 SERVICE = 1.5  # seconds a load window serves: with five, about three calls a second in all
 
 
-def emit(metric: str, value: float, unit: str) -> None:
-    line = {"bench": "hall", "metric": metric, "value": round(value, 3), "unit": unit}
-    print(json.dumps(line), flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+emit = emitter("hall")
 
 
 def now_ms() -> float:

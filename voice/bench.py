@@ -17,24 +17,17 @@ Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from pathlib import Path
 from typing import Any
+
+from shared.benchline import emitter, percentile
 
 from .config import VoiceConfig
 from .engines import Done, RecordingSink
 from .pack import Audio
 
-
-def emit(metric: str, value: float, unit: str) -> None:
-    line = {"bench": "voice", "metric": metric, "value": round(value, 3), "unit": unit}
-    print(json.dumps(line), flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+emit = emitter("voice")
 
 
 class StampSink(RecordingSink):

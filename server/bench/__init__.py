@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from server.hub.process import HubProcess
+from shared.benchline import RESULTS, emit, percentile
 
 from .hall import write_big_hall
 
@@ -63,17 +64,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(default 3, 1 with --quick)",
     )
     p.set_defaults(func=cmd_bench)
-
-
-RESULTS: dict[tuple[str, str], float] = {}  # every figure of this run, for the ratios
-
-
-def emit(bench: str, metric: str, value: float, unit: str) -> None:
-    RESULTS[(bench, metric)] = value
-    print(
-        json.dumps({"bench": bench, "metric": metric, "value": round(value, 3), "unit": unit}),
-        flush=True,
-    )
 
 
 class Server:
@@ -123,11 +113,6 @@ def result(proc: subprocess.Popen[str], timeout: float = 600) -> dict[str, Any]:
     if proc.returncode != 0:
         raise RuntimeError(f"a load process failed ({proc.returncode})")
     return json.loads(out.strip().splitlines()[-1])
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 def fanout(folder: Path, quick: bool) -> None:

@@ -1,0 +1,32 @@
+"""What every ``onetrip bench`` prints: one JSON line per figure, and the one percentile rule.
+
+    {"bench": "kiosk", "metric": "tap_to_print_p95", "value": 42.1, "unit": "ms"}
+
+``RESULTS`` keeps every figure of the run, so that ``onetrip bench`` can set one beside
+another (the ratios to the bare stack).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+
+RESULTS: dict[tuple[str, str], float] = {}
+
+
+def emit(bench: str, metric: str, value: float, unit: str) -> None:
+    RESULTS[(bench, metric)] = value
+    line = {"bench": bench, "metric": metric, "value": round(value, 3), "unit": unit}
+    print(json.dumps(line), flush=True)
+
+
+def emitter(bench: str) -> Callable[[str, float, str], None]:
+    """``emit`` for one bench: ``emit = emitter("kiosk")``, then ``emit(metric, value, unit)``."""
+    return functools.partial(emit, bench)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The value below which ``p`` % of ``values`` lie (nearest rank, no interpolation)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
