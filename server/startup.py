@@ -67,7 +67,7 @@ def read_schema(db: Path) -> int | None:
 
 def check_database(db: Path) -> None:
     """The directory is there, an existing file is a database whose schema this one knows."""
-    from .store import SCHEMA_VERSION
+    from .schema import SCHEMA_VERSION
 
     folder = db.parent if str(db.parent) else Path(".")
     if not folder.is_dir():

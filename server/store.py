@@ -23,8 +23,8 @@ from shared.hallconfig import HallConfig
 
 from .engine import events as ev
 from .engine.state import Card, Case, HallState, Ticket, Window
+from .schema import SCHEMA_VERSION
 
-SCHEMA_VERSION = 3
 REPLIES_KEPT = 86400.0  # seconds: a request id is remembered for a day (a retry comes sooner)
 
 

@@ -44,7 +44,7 @@ from typing import Any
 
 from server.hall import Hall, Origin
 from server.hub.process import HubProcess
-from server.store import SCHEMA_VERSION
+from server.schema import SCHEMA_VERSION
 from shared import commands as c
 from shared import eventloop
 from shared.client import HubError

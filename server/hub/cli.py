@@ -120,7 +120,7 @@ async def _serve(
         )
     except (sqlite3.Error, StoreError) as e:
         if "schema" in str(e):
-            from server.store import SCHEMA_VERSION
+            from server.schema import SCHEMA_VERSION
 
             raise StartupError(
                 "ops.start.newer_schema", db=args.db, found="?", known=SCHEMA_VERSION

@@ -29,7 +29,8 @@ import orjson
 
 from server.bench.hall import write_big_hall
 from server.hall import Hall, Origin
-from server.store import SCHEMA_VERSION, Store
+from server.schema import SCHEMA_VERSION
+from server.store import Store
 from shared import commands as c
 from shared.config import load_config
 from shared.errors import Refused

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from server.store import SCHEMA_VERSION
+from server.schema import SCHEMA_VERSION
 
 from .cache import DayCache
 from .errors import ReportError

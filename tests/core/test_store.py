@@ -14,7 +14,8 @@ from support import at
 from server.engine import Engine
 from server.engine import events as ev
 from server.hall import Hall, Origin
-from server.store import SCHEMA_VERSION, StoreError
+from server.schema import SCHEMA_VERSION
+from server.store import StoreError
 from shared import commands as c
 from shared.errors import Refused
 
