@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from shared.eventloop import stop_signals
 from shared.texts import t
 
 from .fonts import install_cjk_font
@@ -69,7 +70,7 @@ def run(
     def stop(*_: object) -> None:
         app.quit()
 
-    previous = {sig: signal.signal(sig, stop) for sig in _signals()}
+    previous = {sig: signal.signal(sig, stop) for sig in stop_signals()}
     ticker = QTimer()  # wakes the loop now and then, so Python can run the signal handler
     ticker.start(200)
     ticker.timeout.connect(lambda: None)
@@ -105,10 +106,3 @@ def placement() -> tuple[int, int, int, int] | None:
     except ValueError:
         return None
     return (x, y, w, h) if w > 0 and h > 0 else None
-
-
-def _signals() -> list[signal.Signals]:
-    found = [signal.SIGINT, signal.SIGTERM]
-    if hasattr(signal, "SIGBREAK"):  # Windows' Ctrl-Break
-        found.append(signal.SIGBREAK)
-    return found
