@@ -35,6 +35,19 @@ def _button(text: str, name: str, role: str = "") -> QPushButton:
     return b
 
 
+def _ok_cancel(dialog: QDialog, layout: QVBoxLayout, lang: str, name: str) -> QPushButton:
+    """The 取消 / 确定 row at the foot of a dialog (``<name>-cancel``, ``<name>-ok``); cancel
+    rejects the dialog, and the 确定 button is returned for the dialog to connect."""
+    buttons = QHBoxLayout()
+    ok = _button(t("caller.dialog.ok", lang), f"{name}-ok", "primary")
+    cancel = _button(t("caller.dialog.cancel", lang), f"{name}-cancel", "quiet")
+    buttons.addWidget(cancel)
+    buttons.addWidget(ok)
+    layout.addLayout(buttons)
+    cancel.clicked.connect(dialog.reject)
+    return ok
+
+
 class FinishDialog(QDialog):
     """办结: 已办结, or 需再次前来 with the card's tips (the matter's list, and free text)."""
 
@@ -156,14 +169,8 @@ class TransferDialog(QDialog):
         self.note.setPlaceholderText(t("caller.transfer.note", lang))
         self.note.setMaxLength(200)
         layout.addWidget(self.note)
-        buttons = QHBoxLayout()
-        self.ok = _button(t("caller.dialog.ok", lang), "transfer-ok", "primary")
-        cancel = _button(t("caller.dialog.cancel", lang), "transfer-cancel", "quiet")
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok)
-        layout.addLayout(buttons)
+        self.ok = _ok_cancel(self, layout, lang, "transfer")
         self.ok.clicked.connect(self._choose)
-        cancel.clicked.connect(self.reject)
 
     def set_targets(
         self,
@@ -268,14 +275,8 @@ class PickDialog(QDialog):
             self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self._choose())
         layout.addWidget(self.list)
-        buttons = QHBoxLayout()
-        self.ok = _button(t("caller.dialog.ok", lang), "pick-ok", "primary")
-        cancel = _button(t("caller.dialog.cancel", lang), "pick-cancel", "quiet")
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok)
-        layout.addLayout(buttons)
+        self.ok = _ok_cancel(self, layout, lang, "pick")
         self.ok.clicked.connect(self._choose)
-        cancel.clicked.connect(self.reject)
 
     def pick(self, row: int) -> None:
         self.list.setCurrentRow(row)
