@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from qtkit.hotkey import parse_hotkey, reserved_on_x11
-from shared.config import ConfigError, read_toml
-from shared.devconfig import read_hub
+from shared.config import ConfigError
+from shared.devconfig import load_device_config, read_hub
 from shared.tomlreader import REQUIRED, TomlReader
 
 from .core import ACTIONS, DEFAULT_KEYS
@@ -59,8 +59,7 @@ class CallerConfig:
 
 
 def load_caller_config(path: str | os.PathLike[str]) -> CallerConfig:
-    path = Path(path)
-    return parse_caller_config(read_toml(path), file=str(path), base=path.parent)
+    return load_device_config(path, parse_caller_config)
 
 
 def parse_caller_config(

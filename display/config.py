@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from shared.config import ConfigError, read_toml
-from shared.devconfig import read_hub
+from shared.config import ConfigError
+from shared.devconfig import load_device_config, read_hub
 from shared.texts import t
 from shared.tomlreader import TomlReader
 from voice import VoiceConfig
@@ -43,8 +43,7 @@ class DisplayConfig:
 
 
 def load_display_config(path: str | os.PathLike[str]) -> DisplayConfig:
-    path = Path(path)
-    return parse_display_config(read_toml(path), file=str(path), base=path.parent)
+    return load_device_config(path, parse_display_config)
 
 
 def parse_display_config(

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shared.config import ConfigError, read_toml
-from shared.devconfig import read_hub
+from shared.config import ConfigError
+from shared.devconfig import load_device_config, read_hub
 from shared.tomlreader import REQUIRED, TomlReader
 
 from .ledstrip import ADAPTERS
@@ -66,8 +66,7 @@ class BridgeConfig:
 
 
 def load_bridge_config(path: str | os.PathLike[str]) -> BridgeConfig:
-    path = Path(path)
-    return parse_bridge_config(read_toml(path), file=str(path), base=path.parent)
+    return load_device_config(path, parse_bridge_config)
 
 
 def parse_bridge_config(

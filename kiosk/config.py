@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from hardware.connections import PrinterUrlError, parse_printer_url
-from shared.config import ConfigError, load_config, read_toml
-from shared.devconfig import HubSettings, read_hub
+from shared.config import ConfigError, load_config
+from shared.devconfig import HubSettings, load_device_config, read_hub
 from shared.security import is_pin_hash
 from shared.tomlreader import TomlReader
 
@@ -56,8 +56,7 @@ class KioskConfig:
 
 
 def load_kiosk_config(path: str | os.PathLike[str]) -> KioskConfig:
-    path = Path(path)
-    return parse_kiosk_config(read_toml(path), file=str(path), base=path.parent)
+    return load_device_config(path, parse_kiosk_config)
 
 
 def parse_kiosk_config(

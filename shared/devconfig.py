@@ -15,11 +15,16 @@ The token is looked for in the environment variable first (``token_env``, defaul
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from .config import read_toml
 from .tomlreader import TomlReader
+
+T = TypeVar("T")
 
 HUB_KEYS = {"url", "device", "token", "token_file", "token_env", "request_timeout"}
 
@@ -30,6 +35,13 @@ class HubSettings:
     device: str
     token: str = field(repr=False)
     request_timeout: float = 5.0
+
+
+def load_device_config(path: str | os.PathLike[str], parse: Callable[..., T]) -> T:
+    """A device program's TOML read by its ``parse`` (``parse(raw, file=, base=)``): secrets
+    and photos named in it are found beside the file."""
+    path = Path(path)
+    return parse(read_toml(path), file=str(path), base=path.parent)
 
 
 def read_hub(
