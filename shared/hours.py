@@ -51,6 +51,10 @@ class Hours:
     weekly: dict[int, tuple[Period, ...]] = field(default_factory=dict)  # 0 = Monday
     noon_duty: tuple[Period, ...] = ()
     dates: dict[date, tuple[Period, ...]] = field(default_factory=dict)  # holidays, 调休 days
+    # open_periods by (day, noon_duty): it is asked for every ticket issued
+    _open: dict[tuple[date, bool], tuple[Period, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def periods_on(self, day: date) -> tuple[Period, ...]:
         if day in self.dates:
@@ -59,6 +63,14 @@ class Hours:
 
     def open_periods(self, day: date, *, noon_duty: bool) -> tuple[Period, ...]:
         """The day's periods for a zone, noon duty joined in and touching periods merged."""
+        known = self._open.get((day, noon_duty))
+        if known is None:
+            if len(self._open) > 64:  # a few days' worth is all a hall asks for
+                self._open.clear()
+            known = self._open[(day, noon_duty)] = self._merged(day, noon_duty)
+        return known
+
+    def _merged(self, day: date, noon_duty: bool) -> tuple[Period, ...]:
         periods = list(self.periods_on(day))
         if periods and noon_duty:
             periods += self.noon_duty

@@ -173,10 +173,14 @@ def wait_minutes(state: HallState, config: HallConfig, ticket: Ticket, ahead: in
         mean = zone.matters[ticket.matter].service_minutes
     else:
         mean = sum(m.service_minutes for m in zone.matters.values()) / max(1, len(zone.matters))
-    windows, paused = state.windows, WindowStatus.PAUSED
-    open_windows = 0
-    for n in config.zone_windows.get(ticket.zone, ()):  # a plain loop: it runs for every ticket
-        w = windows.get(n)
-        if w is not None and w.staff and w.status is not paused:
-            open_windows += 1
+    key = (id(config), ticket.zone)  # a reloaded config may give the zone other windows
+    open_windows = state.staffed.get(key)
+    if open_windows is None:
+        windows, paused = state.windows, WindowStatus.PAUSED
+        open_windows = 0
+        for n in config.zone_windows.get(ticket.zone, ()):
+            w = windows.get(n)
+            if w is not None and w.staff and w.status is not paused:
+                open_windows += 1
+        state.staffed[key] = open_windows
     return round(ahead * mean / max(1, open_windows))

@@ -47,8 +47,21 @@ def local(config: HallConfig, now: float) -> datetime:
     return datetime.fromtimestamp(now, config.tz)
 
 
+_DAY: list[Any] = [None, 0.0, 0.0, ""]  # the last day asked for: tz, its start, end, name
+
+
 def day_of(config: HallConfig, now: float) -> str:
-    return local(config, now).date().isoformat()
+    """The hall's local date at ``now`` (asked several times for every command: the day
+    last asked for is kept, with the span of time it covers)."""
+    tz, start, end, name = _DAY
+    if tz is config.tz and start <= now < end:
+        return str(name)
+    day = local(config, now).date()
+    start = datetime.combine(day, datetime.min.time(), config.tz).timestamp()
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), config.tz).timestamp()
+    if local(config, start).date() == day and local(config, end - 0.001).date() == day:
+        _DAY[:] = [config.tz, start, end, day.isoformat()]  # (a zone whose clocks jump at
+    return day.isoformat()  # midnight gets no span: it is worked out each time)
 
 
 def decide(

@@ -198,6 +198,9 @@ class HallState:
     dirty: set[tuple[str, Any]] = field(default_factory=set, compare=False, repr=False)
     # what left the live state since the last commit, kept until its last change is stored
     retired: dict[tuple[str, Any], Any] = field(default_factory=dict, compare=False, repr=False)
+    # per zone, how many of its windows are staffed and not paused: asked for every ticket's
+    # wait, and true until a window changes (every change of a window touches it)
+    staffed: dict[tuple[int, str], int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def empty(cls, config: HallConfig) -> HallState:
@@ -241,6 +244,8 @@ class HallState:
 
     def touch(self, kind: str, key: Any) -> None:
         self.dirty.add((kind, key))
+        if kind == "window":
+            self.staffed.clear()
 
     def settle(self, ticket: Ticket) -> None:
         """A past day's ticket that is over leaves memory (one served across midnight)."""
@@ -273,6 +278,7 @@ class HallState:
 
     def reindex(self) -> None:
         self.waiting, self.queues, self.routed, self.counts = set(), {}, set(), {}
+        self.staffed.clear()
         for ticket in self.tickets.values():
             if ticket.status is Status.WAITING:
                 self._index(ticket)

@@ -25,6 +25,25 @@ def test_issue_reply_says_people_ahead_and_a_wait(open_config):
     assert reply["status_url"].endswith("/t/" + reply["code"])
 
 
+def test_the_wait_follows_the_windows_staffed_and_open(open_config):
+    """Each window that logs in, pauses or resumes changes the estimate of the next ticket."""
+    desk = Desk(open_config)
+    for _ in range(3):
+        desk.issue(matter="qysl")  # three 15-minute matters ahead
+
+    def wait() -> int:
+        return int(desk(c.Issue(zone="shangshi", matter="qysl"))["ticket"]["wait_minutes"])
+
+    assert wait() == 45  # no window staffed: counted as one
+    desk.login(1, "s001")
+    desk.login(2, "s002")
+    assert wait() == 4 * 15 // 2
+    desk(c.Pause(window=2, reason="break"))
+    assert wait() == 5 * 15
+    desk(c.Resume(window=2))
+    assert wait() == 6 * 15 // 2
+
+
 def test_priority_and_appointment_kinds(open_config):
     desk = Desk(open_config)
     assert desk(c.Issue(zone="gongan", priority_reason="elderly"))["ticket"]["kind"] == "priority"
@@ -167,3 +186,22 @@ def test_a_demo_halls_estimate_is_in_hall_minutes(sample_toml, speed, minutes):
     desk.issue(matter="qysl")
     reply = desk(c.Issue(zone="shangshi", matter="qysl"))["ticket"]
     assert reply["ahead"] == 2 and reply["wait_minutes"] == minutes
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Shanghai", "America/Sao_Paulo", "America/Havana", "Europe/Berlin"]
+)
+def test_the_day_of_a_time_is_its_local_date_through_clock_changes(zone):
+    """``day_of`` keeps the span of the day it last answered; in zones whose clocks jump at
+    or near midnight it must still give the local date of every instant."""
+    from datetime import datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from server.engine.rules import day_of
+
+    config = SimpleNamespace(tz=ZoneInfo(zone))
+    start = datetime(2018, 10, 1, tzinfo=config.tz).timestamp()  # Sao Paulo jumped at 00:00
+    for step in range(0, 86400 * 200, 1799):
+        now = start + step
+        assert day_of(config, now) == datetime.fromtimestamp(now, config.tz).date().isoformat()
