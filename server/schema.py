@@ -4,4 +4,4 @@ Apart from ``server.store``, which migrates a file up to it, so that a reader th
 the version (a report, a start-up check) does not import the store's SQLite layer.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4

@@ -217,7 +217,27 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """Request replies without a unique index on (device, request_id): the hall checks a
+    request id against the replies it holds in memory before it writes one, so the index only
+    cost a write to a random page of it for every request (a quarter of a commit's pages). And
+    a device that reuses an id once its reply is past keeping, before the next day's pruning,
+    is no longer refused by it."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE requests_kept (device TEXT, request_id TEXT, op TEXT, seq INTEGER, "
+        "at REAL, reply TEXT)"
+    )
+    conn.execute(
+        "INSERT INTO requests_kept SELECT device, request_id, op, seq, at, reply FROM requests "
+        "ORDER BY at"
+    )
+    conn.execute("DROP TABLE requests")  # its indexes with it
+    conn.execute("ALTER TABLE requests_kept RENAME TO requests")
+    conn.execute("CREATE INDEX idx_requests_at ON requests (at)")
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4}
 
 
 class Store:

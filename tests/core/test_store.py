@@ -156,7 +156,7 @@ def test_a_schema_1_file_is_migrated_with_what_it_held(open_config, tmp_path: Pa
     )
     hall.close()
     hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at(second=2))
-    assert hall.store.version == SCHEMA_VERSION == 3
+    assert hall.store.version == SCHEMA_VERSION == 4
     assert hall.store.conn.execute(
         "SELECT type, ticket FROM events WHERE ticket IS NOT NULL ORDER BY seq"
     ).fetchall() == [("issued", "20261124-A001"), ("issued", "20261124-A002")]
@@ -165,6 +165,45 @@ def test_a_schema_1_file_is_migrated_with_what_it_held(open_config, tmp_path: Pa
         ("20261124-A002", "kiosk-2"),
     ]
     assert [t.issued_by for _, t in sorted(hall.state.tickets.items())] == ["kiosk-1", "kiosk-2"]
+    hall.close()
+
+
+def test_a_schema_3_file_keeps_its_replies_and_loses_their_unique_index(open_config, tmp_path):
+    """Version 4 keeps request replies in a plain table: the hall checks ids in memory."""
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at())
+    first = hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="r-1"), at())
+    hall.store.conn.executescript(  # back to what version 3 wrote
+        "CREATE TABLE old (device TEXT, request_id TEXT, op TEXT, seq INTEGER, at FLOAT, "
+        "reply TEXT, PRIMARY KEY (device, request_id));"
+        "INSERT INTO old SELECT * FROM requests; DROP TABLE requests;"
+        "ALTER TABLE old RENAME TO requests; CREATE INDEX idx_requests_at ON requests (at);"
+        "PRAGMA user_version=3;"
+    )
+    hall.close()
+    hall = Hall(open_config, tmp_path / "hall.db", clock=lambda: at(second=5))
+    assert hall.store.version == 4
+    indexes = hall.store.conn.execute("PRAGMA index_list(requests)").fetchall()
+    assert [(i[1], i[2]) for i in indexes] == [("idx_requests_at", 0)]  # not unique, no other
+    again = hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="r-1"), at(second=5))
+    assert again.repeated and again.reply == first.reply
+    hall.close()
+
+
+def test_a_request_id_reused_after_its_reply_is_past_keeping_is_a_new_request(
+    open_config, tmp_path: Path
+):
+    """A reply older than a day is not read back at start, and its row goes with the next
+    day's first commit: a device that sends that id again asks for something new (with a
+    unique index on the ids, its commit failed as a storage error)."""
+    db = tmp_path / "hall.db"
+    hall = Hall(open_config, db, clock=lambda: at())
+    hall.handle(c.Issue(zone="shangshi"), Origin("kiosk-1", request_id="x"), at())
+    hall.close()
+    later = at() + 86400 + 3600
+    hall = Hall(open_config, db, clock=lambda: later)
+    again = hall.handle(c.Issue(zone="gongan"), Origin("kiosk-1", request_id="x"), later)
+    assert not again.repeated and again.reply["ticket"]["label"] == "C001"
+    assert hall.store.conn.execute("SELECT count(*) FROM requests").fetchone() == (1,)
     hall.close()
 
 
