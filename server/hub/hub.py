@@ -65,6 +65,7 @@ class Hub:
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
         self.notices: list[dict[str, Any]] = []
         self.device_states: dict[str, dict[str, Any]] = {}  # device id -> its last status
+        self._online: dict[str, bool] = {}  # device id -> whether one of its connections is
         self.config_path: Path | None = None  # what `reload` reads (set by `onetrip server`)
         self.failures = FailureLog(log)  # wrong device tokens, one line a minute per host
         self.started = time.time()
@@ -98,6 +99,8 @@ class Hub:
         self.fanout.add(session)
         session.last = self.fanout.seq
         log.debug("connected %s", session.name)
+        if device is not None:
+            self._presence(device.id)
         try:
             async for message in conn:
                 await self.on_message(session, message)
@@ -107,6 +110,8 @@ class Hub:
             self.fanout.remove(session)
             if session.device is None:
                 self.anonymous -= 1
+            else:
+                self._presence(session.device.id)
             log.debug("closed %s", session.name)
 
     def _bucket(self, device: Device | None) -> Bucket:
@@ -232,6 +237,7 @@ class Hub:
         session.bucket = self._bucket(device)
         self.anonymous -= 1
         log.info("authenticated %s as %s", session.name, device.role)
+        self._presence(device.id)
         return self._hello(session)
 
     def _topic(self, session: Session, text: str) -> str:
@@ -288,9 +294,25 @@ class Hub:
             raise Refused("unauthenticated", op=op.op)
         status = {"device": device.id, "printer": op.printer, "at": time.time()}
         self.device_states[device.id] = status
-        admins = [s for s in self.fanout.sessions if s.role == "admin"]
-        self.fanout.send(admins, p.Events.DEVICE, self.fanout.seq, {"status": status})
+        self._tell_admins({**status, "online": True})
         return {"status": status}
+
+    def _presence(self, device_id: str) -> None:
+        """A device's first connection opened or its last one closed: the monitor is told
+        (an offline kiosk's last printer state is stale; the alarm becomes that it is gone)."""
+        sessions = self.fanout.sessions
+        online = any(s.device is not None and s.device.id == device_id for s in sessions)
+        if self._online.get(device_id, False) == online:
+            return  # another connection of a device already on, or not the last to close
+        self._online[device_id] = online
+        if self.config.devices.get(device_id) is not None:
+            last = self.device_states.get(device_id, {})
+            self._tell_admins({**last, "device": device_id, "online": online, "at": time.time()})
+
+    def _tell_admins(self, status: dict[str, Any]) -> None:
+        admins = [s for s in self.fanout.sessions if s.role == "admin"]
+        if admins:
+            self.fanout.send(admins, p.Events.DEVICE, self.fanout.seq, {"status": status})
 
     # -- notices ---------------------------------------------------------------------------------
     def active_notices(self) -> list[dict[str, Any]]:

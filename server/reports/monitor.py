@@ -138,7 +138,9 @@ def monitor_view(
     reported = devices or {}
     for device in config.devices.values():
         if device.role in WATCHED_ROLES and device.id not in online:
+            # what it last said of its printer is stale: the one alarm is that it is gone
             alarms.append(_alarm("offline", device=device.id))
+            continue
         printer = reported.get(device.id, {}).get("printer")
         if device.role == "kiosk" and printer in PRINTER_ALARMS:
             alarms.append(_alarm(f"printer.{printer}", device=device.id))

@@ -7,6 +7,8 @@ or ``unauthenticated`` without credentials. Nothing is changed either way.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from shared.client import HubError
@@ -103,3 +105,37 @@ async def test_a_kiosk_still_voids_its_own_ticket_after_a_restart(hall_files, tm
     finally:
         await clients.close()
         await running.close()
+
+
+async def test_the_admins_hear_a_device_come_and_go_with_what_it_last_said(hub, clients):
+    """The monitor's offline alarm is live: an admin is pushed ``device`` when a device's
+    first connection opens and its last one closes, with its last printer state (stale once
+    it is gone, which the monitor then shows as the one alarm: offline)."""
+    told: list[dict] = []
+    admin = await clients.device(
+        hub.url, "admin", on_event=lambda e: told.append(e) if e.get("event") == "device" else None
+    )
+
+    async def said(n: int) -> list[tuple]:
+        for _ in range(100):
+            if len([e for e in told if e["status"]["device"] == "kiosk-1"]) >= n:
+                break
+            await asyncio.sleep(0.02)
+        return [
+            (e["status"]["device"], e["status"]["online"], e["status"].get("printer"))
+            for e in told
+            if e["status"]["device"] == "kiosk-1"  # (the admin heard itself come, too)
+        ]
+
+    kiosk = await clients.device(hub.url, "kiosk-1")
+    assert await said(1) == [("kiosk-1", True, None)]
+    await kiosk.request("device_status", printer="paper_out")
+    second = await clients.device(hub.url, "kiosk-1")  # the same kiosk again: nothing to tell
+    await second.close()
+    await kiosk.close()
+    assert await said(3) == [
+        ("kiosk-1", True, None),
+        ("kiosk-1", True, "paper_out"),
+        ("kiosk-1", False, "paper_out"),
+    ]
+    assert (await admin.ping())["seq"] >= 0  # and the admin is still connected

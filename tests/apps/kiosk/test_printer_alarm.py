@@ -45,9 +45,15 @@ def test_paper_out_is_an_alarm_on_the_monitor(
         assert "out of paper" in alarm["text"]["en"]
         assert {"device": "kiosk-2", "printer": "paper_out"}.items() <= view["devices"][0].items()
         # the admin connection was told at once (the monitor page redraws on any push)
-        qtbot.waitUntil(lambda: any(e.get("event") == "device" for e in events), timeout=5000)
-        pushed = next(e for e in events if e.get("event") == "device")
-        assert pushed["status"]["printer"] == "paper_out"
+        def told(printer: str) -> list[dict[str, Any]]:
+            return [
+                e["status"]
+                for e in events
+                if e.get("event") == "device" and e["status"].get("printer") == printer
+            ]
+
+        qtbot.waitUntil(lambda: bool(told("paper_out")), timeout=5000)
+        assert told("paper_out")[0]["device"] == "kiosk-2" and told("paper_out")[0]["online"]
         # paper low is told too; a new roll ends the alarm
         k.printer.printer.set_fault("near_end")
         qtbot.waitUntil(
