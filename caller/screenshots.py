@@ -86,7 +86,7 @@ def main(out: Path, scale: float = 1.0) -> int:
                 token=tokens["caller-4"],
                 window=4,
                 tips={"default": ("请携带本卡及身份证原件",)},  # the window's own
-                evaluator=EvaluatorConfig(enabled=True, timeout=600),
+                evaluator=EvaluatorConfig(enabled=True),  # the default 30 s, as shown
             )
             made = build(config, app=app)
             bar, screen = made.bar, made.evaluator
