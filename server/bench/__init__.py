@@ -157,7 +157,8 @@ def fanout(folder: Path, quick: bool) -> None:
         (folder / "stop").touch()
         for b in boards:
             result(b)
-        hub = server.health()["latency_ms"]
+        health = server.health()
+        hub, commits = health["latency_ms"], health["commit_ms"]
     finally:
         server.stop()
     times: dict[str, list[int]] = json.loads((folder / "sent.json").read_text())
@@ -180,6 +181,8 @@ def fanout(folder: Path, quick: bool) -> None:
     emit("fanout", "pushes_missing", missing, "pushes")
     for name in ("p50", "p99", "max"):
         emit("fanout", f"hub_{name}", hub[name], "ms")
+    for name in ("p50", "p99", "max"):  # the disk's part: COMMIT and fsync, on their thread
+        emit("fanout", f"commit_{name}", commits[name], "ms")
     for name, values in (("reply", replied), ("board", per_board), ("all_boards", to_all)):
         emit("fanout", f"{name}_p50", percentile(values, 50), "ms")
         emit("fanout", f"{name}_p99", percentile(values, 99), "ms")

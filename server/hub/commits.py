@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from server.hall import Batch, Hall, Origin, Result
 from server.store import Record
 from shared import commands as c
+
+from .stats import Latencies
 
 log = logging.getLogger("onetrip.hub")
 
@@ -53,6 +56,7 @@ class Committer:
         self._commits = 0  # since the last checkpoint began
         self._wal_frames = 0  # the WAL's length at the last checkpoint
         self.batches = 0
+        self.syncs = Latencies()  # each batch's COMMIT and fsync, on the fsync thread
 
     @property
     def busy(self) -> bool:
@@ -104,7 +108,7 @@ class Committer:
                         self._idle.clear()
                         self._in_flight = prepared
                         try:
-                            await loop.run_in_executor(self._syncer, self.hall.sync, prepared)
+                            await loop.run_in_executor(self._syncer, self._sync, prepared)
                         finally:
                             self._in_flight = None
                         self._commits += 1
@@ -127,6 +131,11 @@ class Committer:
         finally:
             self._task = None
             self._idle.set()
+
+    def _sync(self, batch: Batch) -> None:
+        began = time.perf_counter()
+        self.hall.sync(batch)
+        self.syncs.add(time.perf_counter() - began)  # a deque's append: safe from a thread
 
     def _start_checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
         self._commits = 0

@@ -127,6 +127,7 @@ class Pages:
                 "connections": len(hub.fanout.sessions),
                 "dropped": hub.fanout.dropped,
                 "latency_ms": hub.latencies.summary(),
+                "commit_ms": hub.committer.syncs.summary(),
                 "uptime": round(time.time() - hub.started, 1),
             },
         )

@@ -106,9 +106,13 @@ async def test_healthz_reports_the_hubs_latency_for_changes(hub, clients):
         with urllib.request.urlopen(hub.http_url + "/healthz", timeout=5) as response:
             return json.loads(response.read())
 
-    latency = (await asyncio.to_thread(get))["latency_ms"]
+    health = await asyncio.to_thread(get)
+    latency = health["latency_ms"]
     assert latency["n"] == 5
     assert 0 < latency["p50"] <= latency["p99"] <= latency["max"] < 5000
+    commits = health["commit_ms"]  # the disk's part: the login and the five tickets were written
+    assert commits["n"] == 6
+    assert 0 < commits["p50"] <= commits["p99"] <= commits["max"] < 5000
 
 
 async def test_the_wal_is_checkpointed_beside_the_commits_not_inside_them(
