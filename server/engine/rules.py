@@ -59,9 +59,10 @@ def day_of(config: HallConfig, now: float) -> str:
     day = local(config, now).date()
     start = datetime.combine(day, datetime.min.time(), config.tz).timestamp()
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), config.tz).timestamp()
+    # a zone whose clocks jump at midnight gets no span: its days are worked out each time
     if local(config, start).date() == day and local(config, end - 0.001).date() == day:
-        _DAY[:] = [config.tz, start, end, day.isoformat()]  # (a zone whose clocks jump at
-    return day.isoformat()  # midnight gets no span: it is worked out each time)
+        _DAY[:] = [config.tz, start, end, day.isoformat()]
+    return day.isoformat()
 
 
 def decide(

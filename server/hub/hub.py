@@ -65,7 +65,7 @@ class Hub:
         self.latencies = Latencies()  # mutating requests, read → replied (see /healthz)
         self.notices: list[dict[str, Any]] = []
         self.device_states: dict[str, dict[str, Any]] = {}  # device id -> its last status
-        self._online: dict[str, bool] = {}  # device id -> whether one of its connections is
+        self._connected: dict[str, int] = {}  # device id -> its open connections
         self.config_path: Path | None = None  # what `reload` reads (set by `onetrip server`)
         self.failures = FailureLog(log)  # wrong device tokens, one line a minute per host
         self.started = time.time()
@@ -100,7 +100,7 @@ class Hub:
         session.last = self.fanout.seq
         log.debug("connected %s", session.name)
         if device is not None:
-            self._presence(device.id)
+            self._presence(device.id, +1)
         try:
             async for message in conn:
                 await self.on_message(session, message)
@@ -111,7 +111,7 @@ class Hub:
             if session.device is None:
                 self.anonymous -= 1
             else:
-                self._presence(session.device.id)
+                self._presence(session.device.id, -1)
             log.debug("closed %s", session.name)
 
     def _bucket(self, device: Device | None) -> Bucket:
@@ -237,7 +237,7 @@ class Hub:
         session.bucket = self._bucket(device)
         self.anonymous -= 1
         log.info("authenticated %s as %s", session.name, device.role)
-        self._presence(device.id)
+        self._presence(device.id, +1)
         return self._hello(session)
 
     def _topic(self, session: Session, text: str) -> str:
@@ -297,16 +297,18 @@ class Hub:
         self._tell_admins({**status, "online": True})
         return {"status": status}
 
-    def _presence(self, device_id: str) -> None:
-        """A device's first connection opened or its last one closed: the monitor is told
-        (an offline kiosk's last printer state is stale; the alarm becomes that it is gone)."""
-        sessions = self.fanout.sessions
-        online = any(s.device is not None and s.device.id == device_id for s in sessions)
-        if self._online.get(device_id, False) == online:
-            return  # another connection of a device already on, or not the last to close
-        self._online[device_id] = online
-        if self.config.devices.get(device_id) is not None:
+    def _presence(self, device_id: str, change: int) -> None:
+        """A device's connection opened (+1) or closed (-1). When its first opens or its last
+        closes, the monitor is told (an offline kiosk's last printer state is stale: the alarm
+        becomes that it is gone)."""
+        count = self._connected.get(device_id, 0) + change
+        if count > 0:
+            self._connected[device_id] = count
+        else:
+            self._connected.pop(device_id, None)
+        if (count > 0) != (count - change > 0):
             last = self.device_states.get(device_id, {})
+            online = count > 0
             self._tell_admins({**last, "device": device_id, "online": online, "at": time.time()})
 
     def _tell_admins(self, status: dict[str, Any]) -> None:
