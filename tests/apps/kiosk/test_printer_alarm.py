@@ -44,6 +44,7 @@ def test_paper_out_is_an_alarm_on_the_monitor(
         assert alarm["text"]["zh_CN"] == "取号机 kiosk-2 打印机缺纸，请更换纸卷"
         assert "out of paper" in alarm["text"]["en"]
         assert {"device": "kiosk-2", "printer": "paper_out"}.items() <= view["devices"][0].items()
+
         # the admin connection was told at once (the monitor page redraws on any push)
         def told(printer: str) -> list[dict[str, Any]]:
             return [
