@@ -179,6 +179,7 @@ class Online:
         self._run(self.client.close())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
 
 
 def test_reports_page_and_download(hall):
