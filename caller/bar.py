@@ -445,13 +445,18 @@ class CallerBar(QWidget):
             )
             self.waiting_list.addItem(item)
 
+    def _speed(self) -> float:
+        """Hall time per real time: 1 but in a demo hall, whose minutes run faster."""
+        speed = (self.hall.get("hall") or {}).get("demo_speed", 1)
+        return float(speed) if isinstance(speed, int | float) and speed > 0 else 1.0
+
     def _show_day(self) -> None:
         d, lang = self.model.day, self.lang
         text = t(
             "caller.day.figures",
             lang,
             served=d.served,
-            minutes=f"{d.mean_minutes:.1f}",
+            minutes=f"{d.mean_minutes * self._speed():.1f}",
             rated=sum(d.ratings.values()),
         )
         share = d.satisfied_share

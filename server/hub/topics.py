@@ -174,6 +174,7 @@ def topic_snapshot(
                 "priority_kinds": list(config.policy.priority_kinds),
                 "requeue_penalty": config.policy.requeue_penalty,
                 "rating_reasons": list(config.policy.rating_reasons),
+                "demo_speed": config.policy.demo_speed,
             },
             "zones": zones_view(config, waiting),
             "windows": [window_view(state, config, w) for w in state.windows.values()],

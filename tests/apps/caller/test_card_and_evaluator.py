@@ -188,6 +188,14 @@ def test_the_evaluator_one_rating_no_preselection_no_clerk(
     assert not bar.panel.isHidden()
     assert bar.day.text().startswith("已办 2 件") and "评价 1 次" in bar.day.text()
     assert "满意率 100%" in bar.day.text()
+    # in hall minutes: a demo hall's (``policy.demo_speed``) run faster than the real ones
+    assert bar.hall["hall"]["demo_speed"] == 1
+    bar.model.day.service_seconds, bar.model.day.timed = 3 * 30.0, 2  # 45 s each, say
+    bar.refresh()
+    assert "平均 0.8 分钟" in bar.day.text()
+    bar.hall["hall"]["demo_speed"] = 60
+    bar.refresh()
+    assert "平均 45.0 分钟" in bar.day.text()
 
 
 def test_a_standalone_evaluator_and_a_rating_given_elsewhere(
