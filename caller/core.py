@@ -321,7 +321,7 @@ class DayFigures:
         self._seen.add(tid)
         self.served += 1
         begin = ticket.get("started_at") or started or ticket.get("called_at")
-        end = ticket.get("finished_at") or now
+        end = ticket.get("finished_at") or now or time.time()  # a push comes as it happens
         if begin and end and end >= begin:
             self.service_seconds += float(end) - float(begin)
             self.timed += 1

@@ -190,6 +190,8 @@ def test_the_evaluator_one_rating_no_preselection_no_clerk(
     assert "满意率 100%" in bar.day.text()
     # in hall minutes: a demo hall's (``policy.demo_speed``) run faster than the real ones
     assert bar.hall["hall"]["demo_speed"] == 1
+    day = bar.model.day
+    assert day.timed == 2 and day.service_seconds > 0  # both visits timed, call to finish
     bar.model.day.service_seconds, bar.model.day.timed = 3 * 30.0, 2  # 45 s each, say
     bar.refresh()
     assert "平均 0.8 分钟" in bar.day.text()
