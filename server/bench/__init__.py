@@ -179,10 +179,10 @@ def fanout(folder: Path, quick: bool) -> None:
     emit("fanout", "calls", len(sent), "calls")
     emit("fanout", "calls_per_second", len(sent) / float(seconds), "calls/s")
     emit("fanout", "pushes_missing", missing, "pushes")
-    for name in ("p50", "p99", "max"):
-        emit("fanout", f"hub_{name}", hub[name], "ms")
-    for name in ("p50", "p99", "max"):  # the disk's part: COMMIT and fsync, on their thread
-        emit("fanout", f"commit_{name}", commits[name], "ms")
+    # the hub's own time for each change, and the disk's part of it (COMMIT and fsync)
+    for kind, summary in (("hub", hub), ("commit", commits)):
+        for name in ("p50", "p99", "max"):
+            emit("fanout", f"{kind}_{name}", summary[name], "ms")
     for name, values in (("reply", replied), ("board", per_board), ("all_boards", to_all)):
         emit("fanout", f"{name}_p50", percentile(values, 50), "ms")
         emit("fanout", f"{name}_p99", percentile(values, 99), "ms")
