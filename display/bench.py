@@ -24,20 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from shared import eventloop
-from shared.benchline import emitter, percentile
+from shared.benchline import emitter, memory_mib, percentile
 
 from .stage import PIN, Stage
 
 emit = emitter("display")
-
-
-def rss_mib() -> float:
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return float("nan")
-    kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-    return kib / 1024
 
 
 def bench(folder: Path | None = None, quick: bool = False) -> None:
@@ -175,8 +166,8 @@ def memory(calls: int) -> None:
             display.widget.repaint()
             app.processEvents()
         if i == hour:
-            at_hour = rss_mib()
-    end = rss_mib()
+            at_hour = memory_mib()
+    end = memory_mib()
     display.widget.close()
     QApplication.processEvents()
     emit("memory_after_hour", at_hour, "MiB")

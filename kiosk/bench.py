@@ -23,21 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shared.benchline import emitter, percentile
+from shared.benchline import emitter, memory_mib, percentile
 
 TICKETS, QUICK_TICKETS = 200, 30
 
 
 emit = emitter("kiosk")
-
-
-def rss_mib(pid: int | None = None) -> float:
-    try:
-        status = Path(f"/proc/{pid or os.getpid()}/status").read_text()
-    except OSError:
-        return float("nan")
-    kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-    return kib / 1024
 
 
 def bench(folder: Path, quick: bool) -> None:
@@ -100,7 +91,7 @@ def run(folder: Path, quick: bool = False) -> None:
                 took.append((printed[-1] - began) * 1000)
                 wait(lambda: flow.screen is Screen.TICKET)
                 window.tap("home")
-            memory = rss_mib()
+            memory = memory_mib()
         finally:
             kiosk.close()
     emit("tickets", len(took), "tickets")
@@ -162,7 +153,7 @@ def child(spec: dict[str, str], began_ns: int) -> None:
         app.processEvents()
         time.sleep(0.001)
     ready_ms = (time.time_ns() - began_ns) / 1e6
-    print(json.dumps({"ready_ms": ready_ms, "rss_mib": rss_mib()}), flush=True)
+    print(json.dumps({"ready_ms": ready_ms, "rss_mib": memory_mib()}), flush=True)
     kiosk.close()
 
 

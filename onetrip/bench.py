@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from shared import eventloop
-from shared.benchline import emitter, percentile
+from shared.benchline import emitter, memory_mib, percentile
 
 LOAD_RATE = 4.0  # tickets a second from the busy hall's other kiosk
 LOAD_WINDOWS = (5, 6, 7, 8, 9)  # 不动产登记's windows
@@ -328,11 +328,9 @@ def app_rss(folder: Path) -> dict[str, float]:
             continue
         try:
             argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
-            status = (entry / "status").read_text()
         except OSError:
             continue
         for name, (config, evaluator) in APPS.items():
             if str(folder / config) in argv and ("--evaluator" in argv) == evaluator:
-                kib = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS"))
-                out[name] = kib / 1024
+                out[name] = memory_mib(int(entry.name))
     return out

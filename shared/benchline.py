@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 RESULTS: dict[tuple[str, str], float] = {}
 
@@ -30,3 +32,15 @@ def percentile(values: list[float], p: float) -> float:
     """The value below which ``p`` % of ``values`` lie (nearest rank, no interpolation)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def memory_mib(pid: int | None = None, field: str = "VmRSS") -> float:
+    """A process's memory from ``/proc/<pid>/status`` (Linux), in MiB: ``VmRSS`` resident
+    now, ``VmHWM`` the most it ever was; NaN where there is no such file."""
+    try:
+        status = Path(f"/proc/{pid or os.getpid()}/status").read_text()
+    except OSError:
+        return float("nan")
+    return (
+        next(int(line.split()[1]) for line in status.splitlines() if line.startswith(field)) / 1024
+    )

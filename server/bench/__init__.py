@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from server.hub.process import HubProcess
-from shared.benchline import RESULTS, emit, percentile
+from shared.benchline import RESULTS, emit, memory_mib, percentile
 
 from .hall import write_big_hall
 
@@ -89,12 +89,7 @@ class Server:
 
     def peak_memory_mib(self) -> float:
         """VmHWM: the most resident memory the server process ever had (Linux)."""
-        try:
-            status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        except OSError:
-            return float("nan")
-        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-        return kib / 1024
+        return memory_mib(self.proc.pid, "VmHWM")
 
     def stop(self) -> None:
         self.process.stop()

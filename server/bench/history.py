@@ -47,6 +47,7 @@ from server.hub.process import HubProcess
 from server.schema import SCHEMA_VERSION
 from shared import commands as c
 from shared import eventloop
+from shared.benchline import memory_mib
 from shared.client import HubError
 from shared.config import load_config
 from shared.domain import FINAL, Status
@@ -308,12 +309,6 @@ def _run(*args: str) -> float:
     return time.perf_counter() - began
 
 
-def _memory_mib(pid: int, field: str) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith(field))
-    return kib / 1024
-
-
 def _healthy(port: int, deadline: float) -> None:
     while True:
         try:
@@ -416,7 +411,7 @@ def measure_file(folder: Path, label: str, kept: Path, starts: int) -> dict[str,
             assert server.proc is not None
             _healthy(server.port, began + 120)
             took.append(time.monotonic() - began)
-            memory.append(_memory_mib(server.proc.pid, "VmRSS"))
+            memory.append(memory_mib(server.proc.pid, "VmRSS"))
         finally:
             server.stop()
     figures["start"] = statistics.median(took)  # the machine may be shared: the middle one
@@ -450,7 +445,7 @@ def bench(folder: Path, quick: bool) -> None:
         times = eventloop.run(_latencies(folder, [s.url for s in servers], plan.requests))
         for (label, _), server, measured in zip(plan.sizes, servers, times, strict=True):
             assert server.proc is not None
-            results[label]["peak_rss"] = _memory_mib(server.proc.pid, "VmHWM")
+            results[label]["peak_rss"] = memory_mib(server.proc.pid, "VmHWM")
             for op in ("issue", "call_next"):
                 results[label][f"{op}_p50"] = percentile(measured[op], 50)
                 results[label][f"{op}_p95"] = percentile(measured[op], 95)
