@@ -409,14 +409,14 @@ class CallerBar(QWidget):
             self.waited.setText("")
             self.timer.setText("")
             return
+        speed = self._speed()  # both clocks in hall time, like the day's mean below them
         self.waited.setText(
-            t("caller.ticket.waited", self.lang, time=minutes_seconds(waited(ticket, now)))
+            t("caller.ticket.waited", self.lang, time=minutes_seconds(waited(ticket, now) * speed))
         )
         began = service_started(ticket, self.model.started_local)
         if self.model.status == "serving" and began:
-            self.timer.setText(
-                t("caller.ticket.timer", self.lang, time=minutes_seconds(now - float(began)))
-            )
+            served = (now - float(began)) * speed
+            self.timer.setText(t("caller.ticket.timer", self.lang, time=minutes_seconds(served)))
         else:
             self.timer.setText("")
 

@@ -4,6 +4,7 @@ preselection, nothing the clerk can press, the timeout)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from apps.caller.clerk import (
@@ -198,6 +199,19 @@ def test_the_evaluator_one_rating_no_preselection_no_clerk(
     bar.hall["hall"]["demo_speed"] = 60
     bar.refresh()
     assert "平均 45.0 分钟" in bar.day.text()
+    # and so do the clocks of the ticket at the window: a demo citizen served for 30 real
+    # seconds has been at the window half an hour of the hall's
+    press_and_wait(qtbot, bar, "call_next")
+    press_and_wait(qtbot, bar, "start")
+    ticket = bar.model.ticket
+    assert ticket is not None and ticket.get("issued_at")
+    bar.model.started_local = time.time() - 30
+    ticket["started_at"], ticket["called_at"] = None, float(ticket["issued_at"]) + 2.5
+    bar.refresh()
+    assert bar.waited.text() == "等候 02:30" and bar.timer.text().startswith("办理 30:0")
+    bar.hall["hall"]["demo_speed"] = 1
+    bar.refresh()
+    assert bar.waited.text() == "等候 00:02" and bar.timer.text().startswith("办理 00:3")
 
 
 def test_a_standalone_evaluator_and_a_rating_given_elsewhere(
