@@ -12,6 +12,8 @@ Prints one JSON object per line, ``{"bench", "metric", "value", "unit"}``:
   ``/healthz``).
 - ``throughput``: 20 kiosks issuing as fast as they are answered, with durable commits
   (``synchronous=FULL``): acknowledged tickets per second.
+- ``layers``: the throughput bench's kiosks as bare websockets clients sending ``ping``, an
+  ``issue`` the rules refuse, and an ``issue``: what each layer of the hub costs a request.
 - ``busyday``: a day of 7,000 tickets (鄞州's daily load) issued and served end to end as fast
   as it goes: wall time, and the server's peak memory.
 - ``bare``: the limits of the stack onetrip stands on, in the same run (``server.bench.bare``):
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import json
 import os
 import platform
@@ -87,6 +90,11 @@ class Server:
         with urllib.request.urlopen(url, timeout=10) as response:
             return dict(json.loads(response.read()))
 
+    def cpu_seconds(self) -> float:
+        """The server process's CPU time so far (user and system, all its threads)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_memory_mib(self) -> float:
         """VmHWM: the most resident memory the server process ever had (Linux)."""
         return memory_mib(self.proc.pid, "VmHWM")
@@ -95,7 +103,8 @@ class Server:
         self.process.stop()
 
 
-def load(folder: Path, url: str, *args: str) -> subprocess.Popen[str]:
+def load_process(folder: Path, url: str, *args: str) -> subprocess.Popen[str]:
+    """``python -m server.bench.load`` with ``args`` (a scenario and its options)."""
     return subprocess.Popen(
         [sys.executable, "-m", "server.bench.load", args[0], str(folder), url, *args[1:]],
         stdout=subprocess.PIPE,
@@ -116,7 +125,7 @@ def fanout(folder: Path, quick: bool) -> None:
         (folder / "stop").unlink(missing_ok=True)
         firsts = range(1, BOARDS + 1, BOARDS // BOARD_PROCESSES)
         boards = [
-            load(
+            load_process(
                 folder,
                 server.url,
                 "boards",
@@ -133,7 +142,7 @@ def fanout(folder: Path, quick: bool) -> None:
                 raise RuntimeError("the boards did not connect")
             time.sleep(0.05)
         seconds = "15" if quick else "60"
-        callers = load(
+        callers = load_process(
             folder,
             server.url,
             "windows",
@@ -190,7 +199,7 @@ def throughput(folder: Path, quick: bool) -> None:
         seconds = str(THROUGHPUT_SECONDS[quick])
         start = str(time.time() + 3)
         procs = [
-            load(
+            load_process(
                 folder,
                 server.url,
                 "issue",
@@ -214,12 +223,45 @@ def throughput(folder: Path, quick: bool) -> None:
     emit("throughput", "tickets", acked, "tickets")
 
 
+def layers(folder: Path, quick: bool) -> None:
+    """What each layer of the hub costs a request: the throughput bench's 20 kiosks, as bare
+    websockets clients, sending ``ping`` (websockets and the hub's parse, policy and reply), an
+    ``issue`` the rules refuse (and the group commit, nothing written), and an ``issue``
+    (and the ticket applied, written and committed durably). Requests per second for each, and
+    the server's CPU time per request, which ``layer_us`` lines take apart."""
+    from .load import RAW_OPS
+
+    seconds = str(THROUGHPUT_SECONDS[quick])
+    cpu: dict[str, float] = {}
+    for op in RAW_OPS:
+        server = Server(folder)
+        try:
+            start = time.time() + 3
+            procs = [
+                load_process(folder, server.url, "raw", "--op", op, "--first", str(first),
+                     "--kiosks", "10", "--seconds", seconds, "--start-at", str(start))
+                for first in (1, 11)
+            ]  # fmt: skip
+            time.sleep(max(0.0, start - time.time()))
+            used = server.cpu_seconds()
+            results = [result(p) for p in procs]
+            used = server.cpu_seconds() - used
+        finally:
+            server.stop()
+        done = sum(r["acked"] + r["refused"] for r in results)
+        emit("layers", f"{op}_per_second", done / max(r["seconds"] for r in results), "requests/s")
+        cpu[op] = used / done * 1e6 if done else 0.0
+        emit("layers", f"{op}_server_cpu_us", cpu[op], "us/request")
+    for below, above in itertools.pairwise(RAW_OPS):
+        emit("layers", f"{above}_minus_{below}_us", cpu[above] - cpu[below], "us/request")
+
+
 def busyday(folder: Path, quick: bool) -> None:
     server = Server(folder)
     try:
         tickets = "1000" if quick else "7000"
         r = result(
-            load(
+            load_process(
                 folder,
                 server.url,
                 "day",
@@ -360,6 +402,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "fanout": "server.bench:fanout",
         "throughput": "server.bench:throughput",
         "busyday": "server.bench:busyday",
+        "layers": "server.bench:layers",
         "voice": "voice.bench:bench",
         "kiosk": "kiosk.bench:bench",
         "reports": "server.reports.bench:bench",

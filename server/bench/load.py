@@ -3,6 +3,7 @@
     python -m server.bench.load boards  FOLDER URL --first 1 --count 25
     python -m server.bench.load windows FOLDER URL --windows 200 --kiosks 20 --seconds 20
     python -m server.bench.load issue   FOLDER URL --first 1 --kiosks 10 --seconds 10
+    python -m server.bench.load raw     FOLDER URL --op ping --first 1 --kiosks 10 --seconds 10
     python -m server.bench.load day     FOLDER URL --tickets 7000 --kiosks 20 --windows 100
 
 Each prints one JSON object on its last line. Times that cross processes are wall-clock
@@ -20,6 +21,8 @@ import time
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from websockets.asyncio.client import connect
 
 from shared import eventloop
 from shared.client import HubClient, HubError
@@ -160,6 +163,60 @@ async def issue(
     return {"acked": acked, "seconds": took}
 
 
+# What each layer of the hub costs: the same kiosks' requests, sent by bare websockets clients
+# (so that no client library weighs on the figure), each op adding a layer to the one before.
+RAW_OPS = {
+    "ping": {"op": "ping"},  # websockets, the hub's parse, its policy and the reply
+    "refused": {"op": "issue", "zone": "nowhere"},  # and the group commit, the rules refusing
+    "issue": {"op": "issue"},  # and a ticket applied, written and committed durably
+}
+
+
+async def raw(
+    folder: Path, url: str, op: str, first: int, kiosks: int, seconds: float, start_at: float
+) -> dict[str, Any]:
+    """``kiosks`` bare websockets connections sending ``op`` (``RAW_OPS``) as fast as the hub
+    answers, each waiting for its reply; pushes that come between are read and passed over."""
+    creds = tokens(folder)
+    sockets = []
+    for n in range(first, first + kiosks):
+        device = f"kiosk-{n}"
+        headers = {"Authorization": f"Bearer {creds[device]}", "X-Onetrip-Device": device}
+        ws = await connect(url, additional_headers=headers, compression=None)
+        await ws.send(json.dumps({"op": "hello", "id": "hello", "client": device}))
+        await ws.recv()
+        sockets.append(ws)
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    acked = refused = 0
+    end = time.monotonic() + seconds
+
+    async def loop(ws: Any, n: int) -> None:
+        nonlocal acked, refused
+        message = dict(RAW_OPS[op])
+        if op == "issue":
+            message["zone"] = ZONES[n % len(ZONES)][0]
+        i = 0
+        while time.monotonic() < end:
+            i += 1
+            message["id"] = i
+            await ws.send(json.dumps(message))
+            while "re" not in (reply := json.loads(await ws.recv())):
+                pass  # a push (the day opening, say)
+            if reply.get("ok"):
+                acked += 1
+            elif op == "refused" and reply["error"]["code"] == "unknown_zone":
+                refused += 1
+            else:
+                raise RuntimeError(f"{op}: {reply}")
+
+    began = time.monotonic()
+    await asyncio.gather(*(loop(ws, n) for n, ws in enumerate(sockets)))
+    took = time.monotonic() - began
+    for ws in sockets:
+        await ws.close()
+    return {"acked": acked, "refused": refused, "seconds": took}
+
+
 async def day(folder: Path, url: str, tickets: int, kiosks: int, count: int) -> dict[str, Any]:
     """A whole day's tickets issued and served as fast as it goes."""
     kiosk_clients = [client(url, folder, f"kiosk-{n}") for n in range(1, kiosks + 1)]
@@ -201,7 +258,7 @@ async def day(folder: Path, url: str, tickets: int, kiosks: int, count: int) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenario", choices=["boards", "windows", "issue", "day"])
+    parser.add_argument("scenario", choices=["boards", "windows", "issue", "raw", "day"])
     parser.add_argument("folder", type=Path)
     parser.add_argument("url")
     parser.add_argument("--count", type=int, default=100)
@@ -213,6 +270,7 @@ def main() -> None:
     parser.add_argument("--issue-rate", type=float, default=100)
     parser.add_argument("--start-at", type=float, default=0)
     parser.add_argument("--tickets", type=int, default=7000)
+    parser.add_argument("--op", choices=sorted(RAW_OPS), default="ping")
     a = parser.parse_args()
     job = {
         "boards": lambda: boards(a.folder, a.url, a.first, a.count),
@@ -220,6 +278,7 @@ def main() -> None:
             a.folder, a.url, a.windows, a.kiosks, a.seconds, a.call_every, a.issue_rate
         ),
         "issue": lambda: issue(a.folder, a.url, a.first, a.kiosks, a.seconds, a.start_at),
+        "raw": lambda: raw(a.folder, a.url, a.op, a.first, a.kiosks, a.seconds, a.start_at),
         "day": lambda: day(a.folder, a.url, a.tickets, a.kiosks, a.windows),
     }[a.scenario]
     print(json.dumps(eventloop.run(job())), flush=True)
