@@ -4,8 +4,9 @@
 Durable commits (``synchronous=FULL``) cost an fsync each; at a busy hour's peak many kiosks
 and windows send at once, and sharing the fsync is what keeps every reply both durable and
 quick. The fsync runs on a thread of its own: the event loop meanwhile reads and parses the
-next requests, which then make the next batch. Only one batch is ever in flight, and the hall
-stays single-writer; each request still gets its own outcome.
+next requests, which then make the next batch, decided once the last one's replies are out.
+Only one batch is ever in flight, and the hall stays single-writer; each request still gets
+its own outcome.
 
 While a batch is in flight the hall's state is ahead of the file, so whoever reads the state
 for others (snapshots, the queue counts) waits for ``settled`` first.
@@ -46,7 +47,6 @@ class Committer:
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
-        self._readers = 0  # waiting in ``settled``
         self._syncer = ThreadPoolExecutor(1, thread_name_prefix="onetrip-fsync")
         self._in_flight: Batch | None = None  # decided, on its way to disk
         # The WAL is copied into the database by a thread of its own, not inside a commit.
@@ -79,12 +79,8 @@ class Committer:
 
     async def settled(self) -> None:
         """Return when no batch is in flight: the state is what the file holds."""
-        self._readers += 1
-        try:
-            while self.busy:
-                await self._idle.wait()
-        finally:
-            self._readers -= 1
+        while self.busy:
+            await self._idle.wait()
 
     async def close(self) -> None:
         """Let the batch in flight finish (its requests are answered), then stop."""
@@ -126,8 +122,13 @@ class Committer:
                         # starting over, and at a long peak it would grow without end: this
                         # once, the next batch waits until all of it is in the database.
                         await asyncio.wait([checkpoint])
-                if self._readers:
-                    await asyncio.sleep(0)  # let waiting readers see the settled state first
+                # One turn of the event loop before the next batch is decided: the replies
+                # just answered are written, waiting readers see the settled state, and what
+                # has arrived meanwhile is read and joins the batch. Deciding the next batch
+                # first held every reply back by a batch's work: the clients answered later,
+                # and the next batches were smaller (at 20 kiosks a sixth fewer tickets a
+                # second, docs/benchmarks.md).
+                await asyncio.sleep(0)
         finally:
             self._task = None
             self._idle.set()

@@ -228,3 +228,35 @@ async def test_a_resend_of_a_request_on_its_way_to_disk_gets_its_reply(
     release.set()
     one, two = await original, await resend
     assert one["ok"] and two["ok"] and two["repeated"] and two["result"] == one["result"]
+
+
+async def test_a_batchs_replies_are_written_before_the_next_batch_is_decided(
+    hub, clients, monkeypatch
+):
+    """The clients answered hear their replies first; the requests read meanwhile wait the one
+    turn of the loop that takes."""
+    first_kiosk = await clients.device(hub.url, "kiosk-1")
+    others = [await clients.device(hub.url, d) for d in ("kiosk-2", "admin") * 2]
+    order: list[str] = []
+    prepare, write = hub.hall.prepare, hub.hub.fanout.write
+
+    def prepared(items):
+        order.append(f"decide {len(items)}")
+        return prepare(items)
+
+    def written(session, frame):
+        if '"ticket"' in frame:
+            order.append("reply")
+        write(session, frame)
+
+    monkeypatch.setattr(hub.hall, "prepare", prepared)
+    monkeypatch.setattr(hub.hub.fanout, "write", written)
+    entered, release = await _hold_commits(hub, monkeypatch)
+    first = asyncio.create_task(first_kiosk.request("issue", zone="shangshi"))
+    await asyncio.to_thread(entered.wait, 5)
+    rest = [asyncio.create_task(k.request("issue", zone="gongan")) for k in others]
+    await asyncio.sleep(0.2)  # the four are read and queued while the fsync is held
+    release.set()
+    await first
+    await asyncio.gather(*rest)
+    assert order == ["decide 1", "reply", "decide 4", "reply", "reply", "reply", "reply"]
