@@ -228,7 +228,8 @@ def layers(folder: Path, quick: bool) -> None:
     websockets clients, sending ``ping`` (websockets and the hub's parse, policy and reply), an
     ``issue`` the rules refuse (and the group commit, nothing written), and an ``issue``
     (and the ticket applied, written and committed durably). Requests per second for each, and
-    the server's CPU time per request, which ``layer_us`` lines take apart."""
+    the server's CPU time per request (all its threads), and what each op adds to the one
+    before it (``refused_minus_ping_us``, ``issue_minus_refused_us``)."""
     from .load import RAW_OPS
 
     seconds = str(THROUGHPUT_SECONDS[quick])

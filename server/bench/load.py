@@ -184,7 +184,8 @@ async def raw(
         headers = {"Authorization": f"Bearer {creds[device]}", "X-Onetrip-Device": device}
         ws = await connect(url, additional_headers=headers, compression=None)
         await ws.send(json.dumps({"op": "hello", "id": "hello", "client": device}))
-        await ws.recv()
+        while json.loads(await ws.recv()).get("re") != "hello":
+            pass  # a push to every connection (another process's kiosk opened the day)
         sockets.append(ws)
     await asyncio.sleep(max(0.0, start_at - time.time()))
     acked = refused = 0
