@@ -44,3 +44,14 @@ def memory_mib(pid: int | None = None, field: str = "VmRSS") -> float:
     return (
         next(int(line.split()[1]) for line in status.splitlines() if line.startswith(field)) / 1024
     )
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """A process's CPU time so far, user and system, all its threads, from ``/proc/<pid>/stat``
+    (Linux); NaN where there is no such file."""
+    try:
+        stat = Path(f"/proc/{pid or os.getpid()}/stat").read_text()
+    except OSError:
+        return float("nan")
+    fields = stat.rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

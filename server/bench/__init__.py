@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from server.hub.process import HubProcess
-from shared.benchline import RESULTS, emit, memory_mib, percentile
+from shared.benchline import RESULTS, cpu_seconds, emit, memory_mib, percentile
 
 from .hall import write_big_hall
 
@@ -92,8 +92,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """The server process's CPU time so far (user and system, all its threads)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.proc.pid)
 
     def peak_memory_mib(self) -> float:
         """VmHWM: the most resident memory the server process ever had (Linux)."""
